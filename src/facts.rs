@@ -1,0 +1,267 @@
+//! Turns an [`Assessment`] into the facts rules test: bit masks for the lists, and the
+//! numbers, derived ones included (week-over-week change, acute:chronic workload ratio).
+//!
+//! Anything unusable (a missing field, too few weeks, a non-finite number that skipped
+//! validation) becomes *unknown*, never a guess.
+
+use crate::model::{Assessment, Mechanism, Onset, Sex, Surface};
+use crate::rules::{Field, Metric};
+
+/// The numbers rules compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Num {
+    Age,
+    DaysSinceOnset,
+    PainScore,
+    Bmi,
+    WeeklyKm,
+    WeeklyIncreasePct,
+    Acwr,
+    ShoeKm,
+}
+
+impl Num {
+    pub(crate) const COUNT: usize = 8;
+
+    /// The name used in explanations.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Num::Age => "age",
+            Num::DaysSinceOnset => "days since onset",
+            Num::PainScore => "pain score",
+            Num::Bmi => "BMI",
+            Num::WeeklyKm => "km this week",
+            Num::WeeklyIncreasePct => "weekly increase %",
+            Num::Acwr => "acute:chronic workload ratio",
+            Num::ShoeKm => "km on shoes",
+        }
+    }
+}
+
+/// How many weeks before the current one the chronic load averages over.
+const CHRONIC_WEEKS: usize = 4;
+
+/// The facts of one assessment, ready for the compiled rules.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Facts {
+    pub present: u64,
+    pub absent: u64,
+    pub locations: u16,
+    pub history: u16,
+    pub onset: Onset,
+    pub mechanism: Option<Mechanism>,
+    pub sex: Option<Sex>,
+    pub surface: Option<Surface>,
+    pub downhill: Option<bool>,
+    pub intensity_increased: Option<bool>,
+    pub new_to_running: Option<bool>,
+    numbers: [Option<f64>; Num::COUNT],
+    previous_week: Option<f64>,
+    chronic_mean: Option<f64>,
+    chronic_weeks: usize,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+impl Facts {
+    pub(crate) fn from_assessment(a: &Assessment) -> Facts {
+        let mut present = 0u64;
+        for s in &a.present {
+            present |= 1 << s.index();
+        }
+        let mut absent = 0u64;
+        for s in &a.absent {
+            absent |= 1 << s.index();
+        }
+        // A symptom in both lists (refused by `validate`) counts as present: the safer reading.
+        absent &= !present;
+        let locations = a
+            .locations
+            .iter()
+            .fold(0u16, |m, l| m | (1 << l.index()));
+        let history = a.history.iter().fold(0u16, |m, h| m | (1 << h.index()));
+
+        let t = &a.training;
+        // Only the last 12 weeks count; a longer list (refused by `validate`) is cut, not fatal.
+        let weeks = &t.weekly_km[t.weekly_km.len().saturating_sub(crate::model::MAX_WEEKS)..];
+        let current = weeks.last().copied().and_then(finite);
+        let previous_week = weeks
+            .len()
+            .checked_sub(2)
+            .and_then(|i| finite(weeks[i]));
+        let before = &weeks[..weeks.len().saturating_sub(1)];
+        let chronic = &before[before.len().saturating_sub(CHRONIC_WEEKS)..];
+        let chronic_mean = if chronic.is_empty() {
+            None
+        } else {
+            finite(chronic.iter().sum::<f64>() / chronic.len() as f64)
+        };
+        let ratio = |num: Option<f64>, den: Option<f64>| match (num, den) {
+            (Some(n), Some(d)) if d > 0.0 => finite(n / d),
+            _ => None,
+        };
+        let increase = ratio(current, previous_week).map(|r| (r - 1.0) * 100.0);
+        let acwr = ratio(current, chronic_mean);
+
+        let mut numbers = [None; Num::COUNT];
+        numbers[Num::Age as usize] = a.age.map(f64::from);
+        numbers[Num::DaysSinceOnset as usize] = a.days_since_onset.map(f64::from);
+        numbers[Num::PainScore as usize] = a.pain_score.map(f64::from);
+        numbers[Num::Bmi as usize] = a.bmi.and_then(finite);
+        numbers[Num::WeeklyKm as usize] = current;
+        numbers[Num::WeeklyIncreasePct as usize] = increase;
+        numbers[Num::Acwr as usize] = acwr;
+        numbers[Num::ShoeKm as usize] = t.shoe_km.and_then(finite);
+
+        Facts {
+            present,
+            absent,
+            locations,
+            history,
+            onset: a.onset,
+            mechanism: a.mechanism,
+            sex: a.sex,
+            surface: t.surface,
+            downhill: t.downhill,
+            intensity_increased: t.intensity_increased,
+            new_to_running: t.new_to_running,
+            numbers,
+            previous_week,
+            chronic_mean,
+            chronic_weeks: chronic.len(),
+        }
+    }
+
+    pub(crate) fn number(&self, n: Num) -> Option<f64> {
+        self.numbers[n as usize]
+    }
+
+    pub(crate) fn is_missing(&self, field: Field) -> bool {
+        let num = match field {
+            Field::Sex => return self.sex.is_none(),
+            Field::Mechanism => return self.mechanism.is_none(),
+            Field::Age => Num::Age,
+            Field::DaysSinceOnset => Num::DaysSinceOnset,
+            Field::PainScore => Num::PainScore,
+            Field::Bmi => Num::Bmi,
+            Field::WeeklyKm => Num::WeeklyKm,
+            Field::WeeklyIncreasePct => Num::WeeklyIncreasePct,
+            Field::Acwr => Num::Acwr,
+            Field::ShoeKm => Num::ShoeKm,
+        };
+        self.number(num).is_none()
+    }
+
+    /// The runner's own figure behind a contributing factor, in words; `None` when the data
+    /// cannot support it.
+    pub(crate) fn figure(&self, metric: Metric) -> Option<String> {
+        let current = self.number(Num::WeeklyKm);
+        match metric {
+            Metric::WeeklyIncrease => {
+                let (c, p, pct) = (
+                    current?,
+                    self.previous_week?,
+                    self.number(Num::WeeklyIncreasePct)?,
+                );
+                Some(format!(
+                    "this week {} km against {} km the week before: {:+.0}%",
+                    km(c),
+                    km(p),
+                    pct
+                ))
+            }
+            Metric::Acwr => {
+                let (c, m, r) = (current?, self.chronic_mean?, self.number(Num::Acwr)?);
+                let weeks = match self.chronic_weeks {
+                    1 => "the week before".to_string(),
+                    n => format!("the {n} weeks before"),
+                };
+                Some(format!(
+                    "this week {} km against an average of {} km over {weeks}: ratio {r:.2}",
+                    km(c),
+                    km(m)
+                ))
+            }
+            Metric::WeeklyKm => Some(format!("{} km this week", km(current?))),
+            Metric::ShoeKm => Some(format!(
+                "{} km on the current shoes",
+                km(self.number(Num::ShoeKm)?)
+            )),
+        }
+    }
+}
+
+/// Kilometres without a needless ".0", and to one decimal otherwise.
+fn km(x: f64) -> String {
+    if (x - x.round()).abs() < 0.05 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Symptom;
+
+    fn with_weeks(weeks: &[f64]) -> Facts {
+        let mut a = Assessment::new(Onset::Chronic);
+        a.training.weekly_km = weeks.to_vec();
+        Facts::from_assessment(&a)
+    }
+
+    #[test]
+    fn derives_weekly_increase_and_acwr_from_the_design_example() {
+        let f = with_weeks(&[28.0, 30.0, 29.0, 40.0]);
+        assert_eq!(f.number(Num::WeeklyKm), Some(40.0));
+        let inc = f.number(Num::WeeklyIncreasePct).unwrap();
+        assert!((inc - 37.931).abs() < 0.01, "{inc}");
+        // Mean of the three weeks before: 29.0.
+        let acwr = f.number(Num::Acwr).unwrap();
+        assert!((acwr - 40.0 / 29.0).abs() < 1e-9, "{acwr}");
+        assert_eq!(
+            f.figure(Metric::WeeklyIncrease).unwrap(),
+            "this week 40 km against 29 km the week before: +38%"
+        );
+    }
+
+    #[test]
+    fn acwr_averages_at_most_four_weeks() {
+        let f = with_weeks(&[100.0, 10.0, 10.0, 10.0, 10.0, 20.0]);
+        assert_eq!(f.number(Num::Acwr), Some(2.0));
+    }
+
+    #[test]
+    fn too_few_weeks_or_a_zero_week_leave_numbers_unknown() {
+        let f = with_weeks(&[30.0]);
+        assert_eq!(f.number(Num::WeeklyKm), Some(30.0));
+        assert_eq!(f.number(Num::WeeklyIncreasePct), None);
+        assert_eq!(f.number(Num::Acwr), None);
+        assert!(f.is_missing(Field::Acwr));
+        assert_eq!(f.figure(Metric::WeeklyIncrease), None);
+        let f = with_weeks(&[0.0, 15.0]);
+        assert_eq!(f.number(Num::WeeklyIncreasePct), None);
+        let f = with_weeks(&[]);
+        assert!(f.is_missing(Field::WeeklyKm));
+    }
+
+    #[test]
+    fn non_finite_numbers_become_unknown() {
+        let f = with_weeks(&[10.0, f64::NAN]);
+        assert_eq!(f.number(Num::WeeklyKm), None);
+        assert_eq!(f.number(Num::WeeklyIncreasePct), None);
+    }
+
+    #[test]
+    fn a_symptom_in_both_lists_counts_as_present() {
+        let mut a = Assessment::new(Onset::Acute);
+        a.present.push(Symptom::Fever);
+        a.absent.push(Symptom::Fever);
+        let f = Facts::from_assessment(&a);
+        assert_eq!(f.present, 1 << Symptom::Fever.index());
+        assert_eq!(f.absent, 0);
+    }
+}

@@ -1,0 +1,364 @@
+//! The input model: what the embedding program knows about a runner's knee.
+
+mod vocab;
+
+use serde::{Deserialize, Serialize};
+
+pub use vocab::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
+
+use crate::error::{AssessmentError, parse_ron};
+use crate::report::{Level, Report};
+
+/// The most weeks of training `TrainingLoad::weekly_km` may hold.
+pub const MAX_WEEKS: usize = 12;
+
+/// Everything known about one runner's knee. Only `onset` is required; every other field may be
+/// left out, and a left-out field is *unknown* to the rules, not false.
+///
+/// ```
+/// use patella::{Assessment, Onset, Symptom, Location};
+/// let mut a = Assessment::new(Onset::Chronic);
+/// a.age = Some(34);
+/// a.locations.push(Location::AroundKneecap);
+/// a.present.push(Symptom::PainOnStairs);
+/// assert!(a.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Assessment {
+    /// Age in years (0 to 120).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+    /// Sex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// Sudden (at one moment) or built up over time.
+    pub onset: Onset,
+    /// Days since the pain began or the injury happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_since_onset: Option<u32>,
+    /// Worst pain during or after running, 0 to 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pain_score: Option<u8>,
+    /// Body-mass index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bmi: Option<f64>,
+    /// How it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<Mechanism>,
+    /// Where it hurts. Empty means unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<Location>,
+    /// Symptoms that are present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub present: Vec<Symptom>,
+    /// Symptoms asked about and absent. A symptom in neither list is unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<Symptom>,
+    /// Recent training.
+    #[serde(default)]
+    pub training: TrainingLoad,
+    /// Background: what is not listed is taken as not there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<History>,
+}
+
+/// Recent training. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TrainingLoad {
+    /// Kilometres per week, oldest first; the last is the current week. At most 12 weeks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weekly_km: Vec<f64>,
+    /// More speed work, hills or jumping lately.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intensity_increased: Option<bool>,
+    /// Recent downhill running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downhill: Option<bool>,
+    /// The usual surface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surface: Option<Surface>,
+    /// Kilometres on the current pair of shoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shoe_km: Option<f64>,
+    /// Started running within the last three months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_to_running: Option<bool>,
+}
+
+impl Assessment {
+    /// An assessment that knows only the onset; fill in the rest field by field.
+    #[must_use]
+    pub fn new(onset: Onset) -> Assessment {
+        Assessment {
+            age: None,
+            sex: None,
+            onset,
+            days_since_onset: None,
+            pain_score: None,
+            bmi: None,
+            mechanism: None,
+            locations: Vec::new(),
+            present: Vec::new(),
+            absent: Vec::new(),
+            training: TrainingLoad::default(),
+            history: Vec::new(),
+        }
+    }
+
+    /// Reads an assessment from RON (`implicit_some` is enabled for you) and checks it with
+    /// [`Assessment::validate`].
+    ///
+    /// # Errors
+    /// A [`AssessmentError::Parse`] with line and column for text that is not an assessment,
+    /// or the first problem [`Assessment::validate`] finds.
+    pub fn from_ron(text: &str) -> Result<Assessment, AssessmentError> {
+        let a: Assessment = parse_ron(text)?;
+        a.validate()?;
+        Ok(a)
+    }
+
+    /// Checks the values that the types alone cannot: ranges, finiteness, contradictions.
+    ///
+    /// Evaluation never panics on an assessment that fails this check (unusable numbers are
+    /// treated as unknown), but its answer is only as good as its input.
+    ///
+    /// # Errors
+    /// The first problem found, naming the field.
+    pub fn validate(&self) -> Result<(), AssessmentError> {
+        fn range(
+            field: &'static str,
+            value: f64,
+            ok: bool,
+            expected: &'static str,
+        ) -> Result<(), AssessmentError> {
+            if ok {
+                Ok(())
+            } else {
+                Err(AssessmentError::OutOfRange {
+                    field,
+                    value,
+                    expected,
+                })
+            }
+        }
+        if let Some(age) = self.age {
+            range("age", f64::from(age), age <= 120, "expected 0 to 120")?;
+        }
+        if let Some(p) = self.pain_score {
+            range("pain_score", f64::from(p), p <= 10, "expected 0 to 10")?;
+        }
+        if let Some(bmi) = self.bmi {
+            range(
+                "bmi",
+                bmi,
+                bmi.is_finite() && (5.0..=150.0).contains(&bmi),
+                "expected a number from 5 to 150",
+            )?;
+        }
+        let t = &self.training;
+        if t.weekly_km.len() > MAX_WEEKS {
+            return Err(AssessmentError::TooManyWeeks(t.weekly_km.len()));
+        }
+        for &km in &t.weekly_km {
+            range(
+                "training.weekly_km",
+                km,
+                km.is_finite() && (0.0..=2000.0).contains(&km),
+                "expected kilometres from 0 to 2000",
+            )?;
+        }
+        if let Some(km) = t.shoe_km {
+            range(
+                "training.shoe_km",
+                km,
+                km.is_finite() && (0.0..=100_000.0).contains(&km),
+                "expected kilometres from 0 to 100000",
+            )?;
+        }
+        if let Some(s) = self.present.iter().find(|s| self.absent.contains(s)) {
+            return Err(AssessmentError::Contradiction(*s));
+        }
+        Ok(())
+    }
+}
+
+/// A clinical vignette: an assessment and what a careful clinician would expect of it.
+/// Rule-set authors keep their tests as case files (see the crate's `tests/cases/`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Case {
+    /// Short unique id.
+    pub id: String,
+    /// One line a clinician would say.
+    #[serde(default)]
+    pub summary: String,
+    /// Where the presentation is described.
+    #[serde(default)]
+    pub source: String,
+    /// The runner.
+    pub assessment: Assessment,
+    /// What the report must say.
+    pub expect: Expect,
+}
+
+/// What a case expects of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Expect {
+    /// At least one of these must be among the top three diagnoses; empty asserts nothing.
+    #[serde(default)]
+    pub top3_any: Vec<String>,
+    /// The escalation level expected, exactly.
+    pub escalation: Level,
+}
+
+/// How a report measured up to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Verdict {
+    /// The level was the one expected.
+    pub escalation_ok: bool,
+    /// One of the expected diagnoses was in the top three (or none was expected).
+    pub top3_ok: bool,
+    /// One of the expected diagnoses was first (or none was expected).
+    pub top1_ok: bool,
+}
+
+impl Verdict {
+    /// Both the escalation and the differential are as expected.
+    #[must_use]
+    pub fn passed(&self) -> bool {
+        self.escalation_ok && self.top3_ok
+    }
+}
+
+impl Case {
+    /// Reads a case from RON (`implicit_some` is enabled for you).
+    ///
+    /// # Errors
+    /// Parse errors with line and column, or the assessment's first problem.
+    pub fn from_ron(text: &str) -> Result<Case, AssessmentError> {
+        let c: Case = parse_ron(text)?;
+        c.assessment.validate()?;
+        Ok(c)
+    }
+
+    /// Compares a report with what this case expects.
+    #[must_use]
+    pub fn verdict(&self, report: &Report) -> Verdict {
+        let top = |n: usize| {
+            self.expect.top3_any.is_empty()
+                || report
+                    .diagnoses
+                    .iter()
+                    .take(n)
+                    .any(|d| self.expect.top3_any.contains(&d.id))
+        };
+        Verdict {
+            escalation_ok: report.escalation.level == self.expect.escalation,
+            top3_ok: top(3),
+            top1_ok: top(1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESIGN_EXAMPLE: &str = r#"#![enable(implicit_some)]
+(
+    age: 34,
+    sex: Female,
+    onset: Chronic,
+    days_since_onset: 21,
+    pain_score: 5,
+    bmi: 23.5,
+    mechanism: Overuse,
+    locations: [AroundKneecap],
+    present: [PainOnStairs, PainAfterProlongedSitting],
+    absent: [Swelling, Locking],
+    training: (
+        weekly_km: [28.0, 30.0, 29.0, 40.0],
+        intensity_increased: false,
+        downhill: true,
+        surface: Road,
+        shoe_km: 900.0,
+        new_to_running: false,
+    ),
+    history: [PreviousKneeInjury],
+)"#;
+
+    #[test]
+    fn reads_the_design_example() {
+        let a = Assessment::from_ron(DESIGN_EXAMPLE).unwrap();
+        assert_eq!(a.age, Some(34));
+        assert_eq!(a.training.weekly_km.len(), 4);
+        assert_eq!(a.training.downhill, Some(true));
+        assert_eq!(a.history, vec![History::PreviousKneeInjury]);
+    }
+
+    #[test]
+    fn implicit_some_need_not_be_declared() {
+        let a = Assessment::from_ron("(onset: Acute, age: 40)").unwrap();
+        assert_eq!(a.age, Some(40));
+        assert_eq!(a.onset, Onset::Acute);
+    }
+
+    #[test]
+    fn only_onset_is_required() {
+        let err = Assessment::from_ron("(age: 40)").unwrap_err();
+        assert!(err.to_string().contains("onset"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_symptom_names_line_and_column() {
+        let err = Assessment::from_ron("(\n  onset: Chronic,\n  present: [PainOnStair],\n)")
+            .unwrap_err();
+        let AssessmentError::Parse(p) = err else {
+            panic!("expected a parse error, got {err:?}")
+        };
+        assert_eq!(p.position.line, 3);
+        assert!(p.message.contains("PainOnStair"), "{}", p.message);
+    }
+
+    #[test]
+    fn out_of_range_values_name_the_field() {
+        let err = Assessment::from_ron("(onset: Chronic, pain_score: 11)").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                AssessmentError::OutOfRange {
+                    field: "pain_score",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = Assessment::from_ron("(onset: Chronic, training: (weekly_km: [10.0, -1.0]))")
+            .unwrap_err();
+        assert!(err.to_string().contains("training.weekly_km"), "{err}");
+        let err = Assessment::from_ron("(onset: Chronic, present: [Fever], absent: [Fever])")
+            .unwrap_err();
+        assert_eq!(err, AssessmentError::Contradiction(Symptom::Fever));
+        let weeks = vec!["1.0"; 13].join(", ");
+        let err = Assessment::from_ron(&format!("(onset: Chronic, training: (weekly_km: [{weeks}]))"))
+            .unwrap_err();
+        assert_eq!(err, AssessmentError::TooManyWeeks(13));
+    }
+
+    #[test]
+    fn json_uses_the_same_names() {
+        let a = Assessment::from_ron(DESIGN_EXAMPLE).unwrap();
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.contains(r#""onset":"Chronic""#), "{json}");
+        let back: Assessment = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a);
+    }
+}

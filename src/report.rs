@@ -1,0 +1,358 @@
+//! The output: a ranked differential, treatment steps, an escalation level with its reasons,
+//! contributing factors, and the trace of which rules fired.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How soon, and where, the runner should be seen. Ordered, lowest first: the report's level is
+/// the maximum over every rule that fired, so no rule can lower it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[non_exhaustive]
+pub enum Level {
+    /// Manage at home with the steps given.
+    #[default]
+    SelfCare,
+    /// Book a sports-medicine or physiotherapy assessment (days to weeks).
+    SportsMedicine,
+    /// See a doctor within a few days.
+    Doctor,
+    /// The same day: urgent care, X-ray.
+    UrgentCare,
+    /// Now: emergency department.
+    Emergency,
+}
+
+impl Level {
+    /// Every level, lowest first.
+    pub const ALL: &'static [Level] = &[
+        Level::SelfCare,
+        Level::SportsMedicine,
+        Level::Doctor,
+        Level::UrgentCare,
+        Level::Emergency,
+    ];
+
+    /// The level's name as written in RON and JSON.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::SelfCare => "SelfCare",
+            Level::SportsMedicine => "SportsMedicine",
+            Level::Doctor => "Doctor",
+            Level::UrgentCare => "UrgentCare",
+            Level::Emergency => "Emergency",
+        }
+    }
+
+    /// What the runner should do at this level, in one sentence.
+    #[must_use]
+    pub fn action(self) -> &'static str {
+        match self {
+            Level::SelfCare => "Manage this at home with the steps below.",
+            Level::SportsMedicine => {
+                "Book an assessment with a sports-medicine doctor or physiotherapist in the coming days to weeks."
+            }
+            Level::Doctor => {
+                "See a doctor within the next few days, and do not run until you have been seen."
+            }
+            Level::UrgentCare => {
+                "Get seen today at urgent care or an emergency department; an X-ray or scan may be needed. Do not run."
+            }
+            Level::Emergency => {
+                "Go to the emergency department now, or call an ambulance. Do not run or walk on the leg more than you must."
+            }
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// When a treatment step belongs; steps are reported in this order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Now, the first days.
+    Immediate,
+    /// The next weeks.
+    ShortTerm,
+    /// Rehabilitation over months.
+    LongTerm,
+    /// To keep it from coming back.
+    Prevention,
+}
+
+impl Phase {
+    fn heading(self) -> &'static str {
+        match self {
+            Phase::Immediate => "now",
+            Phase::ShortTerm => "next weeks",
+            Phase::LongTerm => "rehabilitation",
+            Phase::Prevention => "prevention",
+        }
+    }
+}
+
+/// How much of an exercise: every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Dose {
+    /// Sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sets: Option<u32>,
+    /// Repetitions per set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reps: Option<u32>,
+    /// Seconds to hold each repetition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_seconds: Option<u32>,
+    /// How often, in words ("daily", "three times a week").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+}
+
+impl fmt::Display for Dose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        match (self.sets, self.reps) {
+            (Some(s), Some(r)) => parts.push(format!("{s} x {r}")),
+            (Some(s), None) => parts.push(format!("{s} sets")),
+            (None, Some(r)) => parts.push(format!("{r} reps")),
+            (None, None) => {}
+        }
+        if let Some(h) = self.hold_seconds {
+            parts.push(format!("hold {h} s"));
+        }
+        if let Some(fr) = &self.frequency {
+            parts.push(fr.clone());
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// What a rule set concluded about one assessment.
+///
+/// Serializes with the keys `rule_set`, `diagnoses`, `escalation`, `steps`, `factors` and
+/// `fired`; `Display` renders what a runner should read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// The rule set that produced this report, as `name version`.
+    pub rule_set: String,
+    /// The differential, most likely first (by total weight, ties by id).
+    pub diagnoses: Vec<Diagnosis>,
+    /// How soon to be seen, and why.
+    pub escalation: Escalation,
+    /// Treatment steps in phase order, then as declared in the rule set.
+    pub steps: Vec<Step>,
+    /// Contributing factors, with the runner's figure behind each.
+    pub factors: Vec<Factor>,
+    /// The ids of every rule that fired, sorted.
+    pub fired: Vec<String>,
+}
+
+/// One entry of the differential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Diagnosis {
+    /// Catalogue id, such as `patellofemoral_pain`.
+    pub id: String,
+    /// Name a runner reads.
+    pub name: String,
+    /// Total weight of the rules that suggested it.
+    pub weight: f64,
+    /// The rules that suggested it.
+    pub rules: Vec<String>,
+    /// The facts those rules matched on.
+    pub facts: Vec<String>,
+    /// The catalogue's source for the condition.
+    pub source: String,
+}
+
+/// The escalation level and every reason for it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Escalation {
+    /// The maximum level over every rule that fired.
+    pub level: Level,
+    /// One per `Escalate` that fired, highest level first.
+    pub reasons: Vec<Reason>,
+}
+
+/// Why the runner was escalated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Reason {
+    /// The rule that fired.
+    pub rule: String,
+    /// The level it asked for.
+    pub level: Level,
+    /// The reason, for the runner.
+    pub text: String,
+    /// The rule's published source.
+    pub source: String,
+}
+
+/// A treatment step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Step {
+    /// Catalogue id (`escalation` for the step that carries the escalation action).
+    pub id: String,
+    /// When it belongs.
+    pub phase: Phase,
+    /// What to do.
+    pub text: String,
+    /// How much, for exercises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<Dose>,
+}
+
+/// A contributing factor found in the runner's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Factor {
+    /// Catalogue id.
+    pub id: String,
+    /// What it is.
+    pub text: String,
+    /// What to change.
+    pub advice: String,
+    /// The runner's own figure, in words, when the factor names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<String>,
+    /// The rules that found it.
+    pub rules: Vec<String>,
+}
+
+impl Report {
+    /// The top diagnosis, if any rule suggested one.
+    #[must_use]
+    pub fn top(&self) -> Option<&Diagnosis> {
+        self.diagnoses.first()
+    }
+}
+
+/// How many diagnoses the runner-facing text lists.
+const SHOWN_DIAGNOSES: usize = 3;
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = self.escalation.level;
+        if level > Level::SelfCare {
+            writeln!(f, "{}: {}", heading(level), level.action())?;
+            for r in &self.escalation.reasons {
+                writeln!(f, "  - {}", r.text)?;
+            }
+            writeln!(f)?;
+        }
+        if self.diagnoses.is_empty() {
+            writeln!(f, "No condition stands out from what was given.")?;
+        } else {
+            writeln!(f, "Most likely:")?;
+            for (i, d) in self.diagnoses.iter().take(SHOWN_DIAGNOSES).enumerate() {
+                writeln!(f, "  {}. {}", i + 1, d.name)?;
+            }
+        }
+        if !self.steps.is_empty() {
+            writeln!(f, "\nWhat to do:")?;
+            let mut phase = None;
+            for s in &self.steps {
+                if phase != Some(s.phase) {
+                    writeln!(f, "  {}:", s.phase.heading())?;
+                    phase = Some(s.phase);
+                }
+                match &s.dose {
+                    Some(d) => writeln!(f, "    - {} ({d})", s.text)?,
+                    None => writeln!(f, "    - {}", s.text)?,
+                }
+            }
+        }
+        if !self.factors.is_empty() {
+            writeln!(f, "\nWhat may have contributed:")?;
+            for c in &self.factors {
+                match &c.figure {
+                    Some(fig) => writeln!(f, "  - {} ({fig}). {}", c.text, c.advice)?,
+                    None => writeln!(f, "  - {}. {}", c.text, c.advice)?,
+                }
+            }
+        }
+        writeln!(f)?;
+        write!(
+            f,
+            "This is not a diagnosis: it is guidance from published rules. If in doubt, or if things get worse, see a health professional."
+        )
+    }
+}
+
+fn heading(level: Level) -> &'static str {
+    match level {
+        Level::SelfCare => "Self-care",
+        Level::SportsMedicine => "Book an assessment",
+        Level::Doctor => "See a doctor",
+        Level::UrgentCare => "URGENT, TODAY",
+        Level::Emergency => "EMERGENCY",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_ordered_lowest_first() {
+        for pair in Level::ALL.windows(2) {
+            assert!(pair[0] < pair[1]);
+        }
+        assert_eq!(Level::default(), Level::SelfCare);
+    }
+
+    #[test]
+    fn dose_reads_naturally() {
+        let d = Dose {
+            sets: Some(3),
+            reps: Some(15),
+            hold_seconds: None,
+            frequency: Some("three times a week".into()),
+        };
+        assert_eq!(d.to_string(), "3 x 15, three times a week");
+        let hold = Dose {
+            hold_seconds: Some(30),
+            ..Dose::default()
+        };
+        assert_eq!(hold.to_string(), "hold 30 s");
+    }
+
+    #[test]
+    fn display_leads_with_escalation_and_ends_with_disclaimer() {
+        let r = Report {
+            rule_set: "t 1".into(),
+            diagnoses: vec![],
+            escalation: Escalation {
+                level: Level::Emergency,
+                reasons: vec![Reason {
+                    rule: "r".into(),
+                    level: Level::Emergency,
+                    text: "Fever with a hot knee".into(),
+                    source: "s".into(),
+                }],
+            },
+            steps: vec![],
+            factors: vec![],
+            fired: vec!["r".into()],
+        };
+        let text = r.to_string();
+        assert!(text.starts_with("EMERGENCY: Go to the emergency department now"));
+        assert!(text.contains("Fever with a hot knee"));
+        assert!(text.trim_end().ends_with("see a health professional."));
+    }
+}

@@ -1,0 +1,303 @@
+//! The rule language: the serde types of a rule file.
+//!
+//! A rule file is RON. Its top level is a [`RuleSetSource`]: a name and version, named
+//! [`Pattern`](PatternDef)s that rules can reuse, catalogues of diagnoses, treatment steps and
+//! contributing factors, and the rules themselves. A rule reads as a sentence:
+//!
+//! ```ron
+//! Rule(
+//!     id: "ottawa_age",
+//!     when: All([Is("recent_injury"), Age(AtLeast(55))]),
+//!     then: [Escalate(UrgentCare, "Aged 55 or over after a knee injury: an X-ray is needed")],
+//!     source: "Stiell IG et al. Ann Emerg Med 1995;26(4):405-13",
+//! )
+//! ```
+//!
+//! These types are public so that programs can build, inspect or generate rule sets; most
+//! programs only ever call [`RuleSet::from_ron`](crate::RuleSet::from_ron).
+
+pub(crate) mod validate;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
+use crate::report::{Dose, Level, Phase};
+
+/// A whole rule file, as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "RuleSet", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RuleSetSource {
+    /// Short name, reported with every report.
+    pub name: String,
+    /// Version of the rule set (not of the crate).
+    pub version: String,
+    /// What the rule set is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Named conditions that rules refer to with `Is("id")`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<PatternDef>,
+    /// The conditions rules may suggest.
+    #[serde(default)]
+    pub diagnoses: Vec<DiagnosisDef>,
+    /// The treatment steps rules and diagnoses may recommend.
+    #[serde(default)]
+    pub steps: Vec<StepDef>,
+    /// The contributing factors rules may report.
+    #[serde(default)]
+    pub factors: Vec<FactorDef>,
+    /// The rules.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+/// A named condition, written once and used by many rules through `Is("id")`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Pattern", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PatternDef {
+    /// Unique id among patterns.
+    pub id: String,
+    /// The condition.
+    pub when: Condition,
+    /// What it means and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A condition of the diagnosis catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Diagnosis", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DiagnosisDef {
+    /// Unique id, reported in the differential.
+    pub id: String,
+    /// Name a runner reads.
+    pub name: String,
+    /// One or two sentences a runner understands.
+    #[serde(default)]
+    pub summary: String,
+    /// Published source describing the condition.
+    pub source: String,
+    /// The steps that treat it, by id.
+    #[serde(default)]
+    pub steps: Vec<String>,
+}
+
+/// A treatment step of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Step", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct StepDef {
+    /// Unique id.
+    pub id: String,
+    /// When it belongs.
+    pub phase: Phase,
+    /// What to do, as an instruction.
+    pub text: String,
+    /// How much, for exercises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<Dose>,
+    /// True when the step tells the runner to keep running; such steps are left out at
+    /// `Doctor` level and above.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keeps_running: bool,
+    /// Published source for the advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A contributing factor of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Factor", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct FactorDef {
+    /// Unique id.
+    pub id: String,
+    /// What it is.
+    pub text: String,
+    /// What to change.
+    pub advice: String,
+    /// The runner's figure to quote with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<Metric>,
+    /// Published source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A figure from the runner's training, quoted with a contributing factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Metric {
+    /// This week against the week before, in percent.
+    WeeklyIncrease,
+    /// This week against the mean of up to four weeks before it.
+    Acwr,
+    /// This week's distance.
+    WeeklyKm,
+    /// Distance on the current shoes.
+    ShoeKm,
+}
+
+/// A rule: when its condition is true, its actions apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Rule {
+    /// Unique id, reported in the trace.
+    pub id: String,
+    /// The condition.
+    pub when: Condition,
+    /// What follows.
+    pub then: Vec<Action>,
+    /// Published source: authors or body, year, title or journal.
+    pub source: String,
+    /// Why, and which reading was chosen where sources disagree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A condition over the facts of an assessment. Facts are three-valued (true, false, unknown)
+/// and combine by Kleene logic; a rule fires only when its condition is true.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Condition {
+    /// Every one is true.
+    All(Vec<Condition>),
+    /// At least one is true.
+    Any(Vec<Condition>),
+    /// The condition is false (unknown stays unknown).
+    Not(Box<Condition>),
+    /// At least `n` of the list are true.
+    AtLeast(u32, Vec<Condition>),
+    /// The named pattern holds.
+    Is(String),
+    /// The symptom is present (false when listed absent, unknown otherwise).
+    Has(Symptom),
+    /// It hurts there (unknown when no location is given).
+    Location(Location),
+    /// The onset is this.
+    Onset(Onset),
+    /// The mechanism is this (unknown when not given).
+    Mechanism(Mechanism),
+    /// The history includes this.
+    History(History),
+    /// The runner's sex is this (unknown when not given).
+    Sex(Sex),
+    /// Age in years.
+    Age(Cmp),
+    /// Days since onset.
+    DaysSinceOnset(Cmp),
+    /// Pain score, 0 to 10.
+    PainScore(Cmp),
+    /// Body-mass index.
+    Bmi(Cmp),
+    /// This week's kilometres.
+    WeeklyKm(Cmp),
+    /// This week against the week before, in percent (38.0 means +38%).
+    WeeklyIncreasePct(Cmp),
+    /// Acute:chronic workload ratio: this week over the mean of up to four weeks before it.
+    Acwr(Cmp),
+    /// Kilometres on the current shoes.
+    ShoeKm(Cmp),
+    /// Recent downhill running.
+    Downhill,
+    /// More speed work, hills or jumping lately.
+    IntensityIncreased,
+    /// Started running within the last three months.
+    NewToRunning,
+    /// The usual surface is this.
+    Surface(Surface),
+    /// The field was not given.
+    Missing(Field),
+}
+
+/// A comparison with a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Cmp {
+    /// Greater than.
+    Above(f64),
+    /// Greater than or equal to.
+    AtLeast(f64),
+    /// Less than.
+    Below(f64),
+    /// Less than or equal to.
+    AtMost(f64),
+    /// Between the two, both included.
+    Between(f64, f64),
+}
+
+impl Cmp {
+    pub(crate) fn test(self, x: f64) -> bool {
+        match self {
+            Cmp::Above(t) => x > t,
+            Cmp::AtLeast(t) => x >= t,
+            Cmp::Below(t) => x < t,
+            Cmp::AtMost(t) => x <= t,
+            Cmp::Between(a, b) => a <= x && x <= b,
+        }
+    }
+
+    pub(crate) fn thresholds(self) -> impl Iterator<Item = f64> {
+        let (a, b) = match self {
+            Cmp::Above(t) | Cmp::AtLeast(t) | Cmp::Below(t) | Cmp::AtMost(t) => (t, None),
+            Cmp::Between(a, b) => (a, Some(b)),
+        };
+        std::iter::once(a).chain(b)
+    }
+}
+
+impl std::fmt::Display for Cmp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cmp::Above(t) => write!(f, "above {t}"),
+            Cmp::AtLeast(t) => write!(f, "at least {t}"),
+            Cmp::Below(t) => write!(f, "below {t}"),
+            Cmp::AtMost(t) => write!(f, "at most {t}"),
+            Cmp::Between(a, b) => write!(f, "between {a} and {b}"),
+        }
+    }
+}
+
+/// A field that `Missing(..)` can test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Field {
+    /// `age`.
+    Age,
+    /// `sex`.
+    Sex,
+    /// `days_since_onset`.
+    DaysSinceOnset,
+    /// `pain_score`.
+    PainScore,
+    /// `bmi`.
+    Bmi,
+    /// `mechanism`.
+    Mechanism,
+    /// The current week of `training.weekly_km`.
+    WeeklyKm,
+    /// The week-over-week change (needs two weeks).
+    WeeklyIncreasePct,
+    /// The acute:chronic workload ratio (needs two weeks).
+    Acwr,
+    /// `training.shoe_km`.
+    ShoeKm,
+}
+
+/// What a fired rule does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Action {
+    /// Adds `weight` to the diagnosis `id`.
+    Suggest(String, f64),
+    /// Recommends these steps.
+    Recommend(Vec<String>),
+    /// Raises the escalation to at least this level, for this reason.
+    Escalate(Level, String),
+    /// Reports this contributing factor.
+    Factor(String),
+}
