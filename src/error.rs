@@ -124,7 +124,9 @@ pub enum ValidationErrorKind {
         len: usize,
     },
     /// An `Escalate` action whose condition tests a symptom under `Not`.
-    #[error("escalation depends on a symptom being absent (`Not` over `Has({0})`): adding a symptom would lower it")]
+    #[error(
+        "escalation depends on a symptom being absent (`Not` over `Has({0})`): adding a symptom would lower it"
+    )]
     EscalateUnderNot(String),
     /// A weight that is not a finite number above zero.
     #[error("weight `{0}` must be a finite number above zero")]

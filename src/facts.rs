@@ -77,20 +77,14 @@ impl Facts {
         }
         // A symptom in both lists (refused by `validate`) counts as present: the safer reading.
         absent &= !present;
-        let locations = a
-            .locations
-            .iter()
-            .fold(0u16, |m, l| m | (1 << l.index()));
+        let locations = a.locations.iter().fold(0u16, |m, l| m | (1 << l.index()));
         let history = a.history.iter().fold(0u16, |m, h| m | (1 << h.index()));
 
         let t = &a.training;
         // Only the last 12 weeks count; a longer list (refused by `validate`) is cut, not fatal.
         let weeks = &t.weekly_km[t.weekly_km.len().saturating_sub(crate::model::MAX_WEEKS)..];
         let current = weeks.last().copied().and_then(finite);
-        let previous_week = weeks
-            .len()
-            .checked_sub(2)
-            .and_then(|i| finite(weeks[i]));
+        let previous_week = weeks.len().checked_sub(2).and_then(|i| finite(weeks[i]));
         let before = &weeks[..weeks.len().saturating_sub(1)];
         let chronic = &before[before.len().saturating_sub(CHRONIC_WEEKS)..];
         let chronic_mean = if chronic.is_empty() {

@@ -75,9 +75,7 @@ impl fmt::Display for Level {
 }
 
 /// When a treatment step belongs; steps are reported in this order.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Phase {
     /// Now, the first days.

@@ -215,8 +215,11 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     let diag_ix = index(src.diagnoses.iter().map(|d| d.id.as_str()).collect());
     let step_ix = index(src.steps.iter().map(|s| s.id.as_str()).collect());
     let factor_ix = index(src.factors.iter().map(|f| f.id.as_str()).collect());
-    let patterns: HashMap<&str, &Condition> =
-        src.patterns.iter().map(|p| (p.id.as_str(), &p.when)).collect();
+    let patterns: HashMap<&str, &Condition> = src
+        .patterns
+        .iter()
+        .map(|p| (p.id.as_str(), &p.when))
+        .collect();
     let steps_of = |ids: &[String]| ids.iter().filter_map(|s| step_ix.get(s).copied()).collect();
 
     let rules = src

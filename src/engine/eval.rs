@@ -160,7 +160,12 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
 
 /// A true leaf in words, with the runner's number where there is one.
 fn describe(atom: Atom, f: &Facts) -> String {
-    fn named<T: Copy>(all: &[T], mask: u64, name: fn(T) -> &'static str, idx: fn(T) -> usize) -> &'static str {
+    fn named<T: Copy>(
+        all: &[T],
+        mask: u64,
+        name: fn(T) -> &'static str,
+        idx: fn(T) -> usize,
+    ) -> &'static str {
         all.iter()
             .find(|x| mask & (1 << idx(**x)) != 0)
             .map_or("?", |x| name(*x))
@@ -221,7 +226,11 @@ mod tests {
         assert_eq!(d.id, "pfp");
         assert_eq!(d.weight, 3.0);
         assert_eq!(d.rules, vec!["pfp_sitting", "pfp_stairs"]);
-        assert!(d.facts.contains(&"PainOnStairs".to_string()), "{:?}", d.facts);
+        assert!(
+            d.facts.contains(&"PainOnStairs".to_string()),
+            "{:?}",
+            d.facts
+        );
         assert!(d.facts.contains(&"location AroundKneecap".to_string()));
         assert_eq!(r.escalation.level, Level::SelfCare);
         assert_eq!(r.fired, vec!["pfp_sitting", "pfp_stairs", "spike"]);
@@ -254,8 +263,16 @@ mod tests {
         a.days_since_onset = Some(30);
         let r = mini().evaluate(&a);
         assert_eq!(r.escalation.level, Level::Emergency);
-        let reasons: Vec<_> = r.escalation.reasons.iter().map(|x| (x.rule.as_str(), x.level)).collect();
-        assert_eq!(reasons, vec![("fever", Level::Emergency), ("long", Level::SportsMedicine)]);
+        let reasons: Vec<_> = r
+            .escalation
+            .reasons
+            .iter()
+            .map(|x| (x.rule.as_str(), x.level))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![("fever", Level::Emergency), ("long", Level::SportsMedicine)]
+        );
         // At doctor level and above the report leads with the escalation and drops
         // steps that keep the runner running.
         assert_eq!(r.steps[0].id, "escalation");
@@ -274,7 +291,11 @@ mod tests {
         let r = mini().evaluate(&a);
         assert_eq!(r.escalation.level, Level::UrgentCare);
         assert_eq!(r.diagnoses[0].id, "fracture");
-        assert!(r.diagnoses[0].facts.contains(&"age 60 (at least 55)".to_string()));
+        assert!(
+            r.diagnoses[0]
+                .facts
+                .contains(&"age 60 (at least 55)".to_string())
+        );
         // An overuse onset is not an injury, by the pattern.
         a.mechanism = Some(Mechanism::Overuse);
         assert_eq!(mini().evaluate(&a).escalation.level, Level::SelfCare);
@@ -289,7 +310,11 @@ mod tests {
             panic!("{err:?}")
         };
         assert_eq!(problems.len(), 2, "{err}");
-        assert!(problems.iter().all(|p| p.item.as_deref() == Some("pfp_sitting")));
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.item.as_deref() == Some("pfp_sitting"))
+        );
         assert!(err.to_string().contains("unknown diagnosis `pfq`"), "{err}");
     }
 }

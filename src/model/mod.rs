@@ -319,8 +319,8 @@ mod tests {
 
     #[test]
     fn a_misspelt_symptom_names_line_and_column() {
-        let err = Assessment::from_ron("(\n  onset: Chronic,\n  present: [PainOnStair],\n)")
-            .unwrap_err();
+        let err =
+            Assessment::from_ron("(\n  onset: Chronic,\n  present: [PainOnStair],\n)").unwrap_err();
         let AssessmentError::Parse(p) = err else {
             panic!("expected a parse error, got {err:?}")
         };
@@ -348,8 +348,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(err, AssessmentError::Contradiction(Symptom::Fever));
         let weeks = vec!["1.0"; 13].join(", ");
-        let err = Assessment::from_ron(&format!("(onset: Chronic, training: (weekly_km: [{weeks}]))"))
-            .unwrap_err();
+        let err = Assessment::from_ron(&format!(
+            "(onset: Chronic, training: (weekly_km: [{weeks}]))"
+        ))
+        .unwrap_err();
         assert_eq!(err, AssessmentError::TooManyWeeks(13));
     }
 

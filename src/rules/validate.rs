@@ -50,8 +50,11 @@ impl Validator<'_> {
         let diagnoses = self.ids("diagnosis", src.diagnoses.iter().map(|d| d.id.as_str()));
         let steps = self.ids("step", src.steps.iter().map(|s| s.id.as_str()));
         let factors = self.ids("factor", src.factors.iter().map(|f| f.id.as_str()));
-        let patterns: HashMap<&str, &Condition> =
-            src.patterns.iter().map(|p| (p.id.as_str(), &p.when)).collect();
+        let patterns: HashMap<&str, &Condition> = src
+            .patterns
+            .iter()
+            .map(|p| (p.id.as_str(), &p.when))
+            .collect();
         self.ids("pattern", src.patterns.iter().map(|p| p.id.as_str()));
         self.ids("rule", src.rules.iter().map(|r| r.id.as_str()));
 
@@ -211,11 +214,7 @@ impl Validator<'_> {
             Condition::Is(id) => match patterns.get(id.as_str()) {
                 None => self.unknown("pattern", id, item),
                 Some(_) if stack.contains(&id.as_str()) => {
-                    self.push(
-                        ValidationErrorKind::PatternCycle(id.clone()),
-                        Some(item),
-                        0,
-                    );
+                    self.push(ValidationErrorKind::PatternCycle(id.clone()), Some(item), 0);
                 }
                 Some(inner) => {
                     stack.push(id.as_str());
