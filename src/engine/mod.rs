@@ -13,7 +13,7 @@ use crate::rules::RuleSetSource;
 use crate::rules::validate::validate;
 
 /// The default rule set's text, `rules/runner_knee.ron`, compiled into the crate.
-pub const DEFAULT_RULES: &str = include_str!("../../tests/fixtures/mini.ron");
+pub const DEFAULT_RULES: &str = include_str!("../../rules/runner_knee.ron");
 
 /// A compiled rule set. Cheap to clone (shared), `Send + Sync`; evaluation takes `&self`,
 /// returns a [`Report`] and never panics.
