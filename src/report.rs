@@ -240,6 +240,9 @@ impl Report {
     }
 }
 
+/// The id of the step that carries the escalation action at `Doctor` level and above.
+pub(crate) const ESCALATION_STEP: &str = "escalation";
+
 /// How many diagnoses the runner-facing text lists.
 const SHOWN_DIAGNOSES: usize = 3;
 
@@ -264,7 +267,8 @@ impl fmt::Display for Report {
         if !self.steps.is_empty() {
             writeln!(f, "\nWhat to do:")?;
             let mut phase = None;
-            for s in &self.steps {
+            // The escalation step is already the report's first line.
+            for s in self.steps.iter().filter(|s| s.id != ESCALATION_STEP) {
                 if phase != Some(s.phase) {
                     writeln!(f, "  {}:", s.phase.heading())?;
                     phase = Some(s.phase);
@@ -295,7 +299,7 @@ impl fmt::Display for Report {
 fn heading(level: Level) -> &'static str {
     match level {
         Level::SelfCare => "Self-care",
-        Level::SportsMedicine => "Book an assessment",
+        Level::SportsMedicine => "Get it checked",
         Level::Doctor => "See a doctor",
         Level::UrgentCare => "URGENT, TODAY",
         Level::Emergency => "EMERGENCY",

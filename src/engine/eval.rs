@@ -122,7 +122,7 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
         steps.insert(
             0,
             Step {
-                id: "escalation".to_owned(),
+                id: crate::report::ESCALATION_STEP.to_owned(),
                 phase: Phase::Immediate,
                 text: escalation.level.action().to_owned(),
                 dose: None,
