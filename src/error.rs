@@ -18,21 +18,6 @@ pub struct Position {
     pub column: usize,
 }
 
-impl Position {
-    /// The position of byte `offset` in `text` (clamped to the text).
-    pub(crate) fn of_offset(text: &str, offset: usize) -> Position {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        Position { line, column }
-    }
-}
-
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.column)
@@ -115,8 +100,8 @@ pub enum ValidationErrorKind {
     /// `All([])` or `Any([])`.
     #[error("empty `{0}` list")]
     EmptyList(&'static str),
-    /// `AtLeast(n, list)` with n of 0 or larger than the list.
-    #[error("`AtLeast({n}, ..)` over {len} conditions can never be meaningful")]
+    /// `AtLeast(n, list)` with n of 0 (always true) or larger than the list (never true).
+    #[error("`AtLeast({n}, ..)` over a list of {len}: n must be from 1 to the length of the list")]
     BadAtLeast {
         /// The count required.
         n: u32,
@@ -128,17 +113,23 @@ pub enum ValidationErrorKind {
         "escalation depends on a symptom being absent (`Not` over `Has({0})`): adding a symptom would lower it"
     )]
     EscalateUnderNot(String),
-    /// A weight that is not a finite number above zero.
-    #[error("weight `{0}` must be a finite number above zero")]
+    /// A weight that is not a finite number above zero and at most 1000.
+    #[error("weight `{0}` must be a number above 0 and at most 1000")]
     BadWeight(f64),
+    /// `Between(a, b)` with a above b: no value is in it.
+    #[error("`Between({0}, {1})` is empty: the first bound must not exceed the second")]
+    EmptyRange(f64, f64),
+    /// An id the crate uses itself.
+    #[error("the id `{0}` is reserved")]
+    ReservedId(&'static str),
     /// A threshold that is not a finite number.
     #[error("threshold `{0}` is not a finite number")]
     BadThreshold(f64),
     /// A required text field is empty.
     #[error("`{0}` must not be empty")]
     Empty(&'static str),
-    /// Patterns that refer to each other in a circle.
-    #[error("pattern refers to itself through `{0}`")]
+    /// A pattern that refers to itself, directly or through others, or depends on one that does.
+    #[error("pattern `{0}` is in, or depends on, a cycle of patterns")]
     PatternCycle(String),
     /// Conditions nested deeper than the limit.
     #[error("conditions nested deeper than {0} levels")]
@@ -199,28 +190,6 @@ pub enum AssessmentError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_are_one_based_and_count_characters() {
-        let text = "ab\ncdé\nf";
-        assert_eq!(
-            Position::of_offset(text, 0),
-            Position { line: 1, column: 1 }
-        );
-        assert_eq!(
-            Position::of_offset(text, 3),
-            Position { line: 2, column: 1 }
-        );
-        // 'é' is two bytes; the column counts it once.
-        assert_eq!(
-            Position::of_offset(text, 8),
-            Position { line: 3, column: 1 }
-        );
-        assert_eq!(
-            Position::of_offset(text, 999),
-            Position { line: 3, column: 2 }
-        );
-    }
 
     #[test]
     fn parse_errors_name_line_and_column() {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::facts::{Facts, Num};
 use crate::model::{Mechanism, Onset, Sex, Surface};
 use crate::report::{Dose, Level, Phase};
+use crate::rules::validate::pattern_order;
 use crate::rules::{Action, Cmp, Condition, Field, Metric, RuleSetSource};
 
 /// Three-valued truth, ordered so that `min` is "and", `max` is "or" and `2 - x` is "not".
@@ -75,10 +76,13 @@ impl Atom {
     }
 }
 
-/// A condition with patterns expanded and leaves lowered.
+/// A condition with leaves lowered. A pattern is not expanded: `Pattern(i)` reads the value
+/// the pattern had, computed once per evaluation, so the size of the compiled form is the
+/// size of the file however often patterns are reused.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
     Atom(Atom),
+    Pattern(usize),
     All(Vec<Node>),
     Any(Vec<Node>),
     Not(Box<Node>),
@@ -86,13 +90,15 @@ pub(crate) enum Node {
 }
 
 impl Node {
-    pub(crate) fn eval(&self, f: &Facts) -> Tri {
+    /// `patterns` holds the values of the patterns before this one in dependency order.
+    pub(crate) fn eval(&self, f: &Facts, patterns: &[Tri]) -> Tri {
         match self {
             Node::Atom(a) => a.eval(f),
+            Node::Pattern(i) => patterns.get(*i).copied().unwrap_or(UNKNOWN),
             Node::All(list) => {
                 let mut acc = TRUE;
                 for n in list {
-                    acc = acc.min(n.eval(f));
+                    acc = acc.min(n.eval(f, patterns));
                     if acc == FALSE {
                         break;
                     }
@@ -102,18 +108,18 @@ impl Node {
             Node::Any(list) => {
                 let mut acc = FALSE;
                 for n in list {
-                    acc = acc.max(n.eval(f));
+                    acc = acc.max(n.eval(f, patterns));
                     if acc == TRUE {
                         break;
                     }
                 }
                 acc
             }
-            Node::Not(inner) => TRUE - inner.eval(f),
+            Node::Not(inner) => TRUE - inner.eval(f, patterns),
             Node::AtLeast(k, list) => {
                 let (mut yes, mut maybe) = (0u32, 0u32);
                 for n in list {
-                    match n.eval(f) {
+                    match n.eval(f, patterns) {
                         TRUE => yes += 1,
                         UNKNOWN => maybe += 1,
                         _ => {}
@@ -130,17 +136,20 @@ impl Node {
         }
     }
 
-    /// The leaves not under a `Not`: the facts a firing rule can be said to rest on.
-    fn positive_atoms(&self, out: &mut Vec<Atom>) {
-        match self {
-            Node::Atom(a) => {
-                if !out.contains(a) {
-                    out.push(*a);
-                }
+    /// The leaves not under a `Not`, patterns' included: the facts a firing rule can be said
+    /// to rest on.
+    fn positive_atoms(&self, patterns: &[Vec<Atom>], out: &mut Vec<Atom>) {
+        let mut add = |a: &Atom| {
+            if !out.contains(a) {
+                out.push(*a);
             }
+        };
+        match self {
+            Node::Atom(a) => add(a),
+            Node::Pattern(i) => patterns.get(*i).into_iter().flatten().for_each(add),
             Node::All(list) | Node::Any(list) | Node::AtLeast(_, list) => {
                 for n in list {
-                    n.positive_atoms(out);
+                    n.positive_atoms(patterns, out);
                 }
             }
             Node::Not(_) => {}
@@ -195,6 +204,8 @@ pub(crate) struct CFactor {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub label: String,
+    /// Patterns in dependency order: each uses only those before it.
+    pub patterns: Vec<Node>,
     pub rules: Vec<CRule>,
     pub diagnoses: Vec<CDiagnosis>,
     pub steps: Vec<CStep>,
@@ -215,20 +226,27 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     let diag_ix = index(src.diagnoses.iter().map(|d| d.id.as_str()).collect());
     let step_ix = index(src.steps.iter().map(|s| s.id.as_str()).collect());
     let factor_ix = index(src.factors.iter().map(|f| f.id.as_str()).collect());
-    let patterns: HashMap<&str, &Condition> = src
-        .patterns
-        .iter()
-        .map(|p| (p.id.as_str(), &p.when))
-        .collect();
+    let mut slots: HashMap<&str, usize> = HashMap::new();
+    let mut patterns = Vec::new();
+    let mut pattern_atoms: Vec<Vec<Atom>> = Vec::new();
+    for i in pattern_order(src) {
+        let p = &src.patterns[i];
+        let node = lower(&p.when, &slots);
+        let mut atoms = Vec::new();
+        node.positive_atoms(&pattern_atoms, &mut atoms);
+        slots.insert(p.id.as_str(), patterns.len());
+        patterns.push(node);
+        pattern_atoms.push(atoms);
+    }
     let steps_of = |ids: &[String]| ids.iter().filter_map(|s| step_ix.get(s).copied()).collect();
 
     let rules = src
         .rules
         .iter()
         .map(|r| {
-            let when = lower(&r.when, &patterns, 0);
+            let when = lower(&r.when, &slots);
             let mut evidence = Vec::new();
-            when.positive_atoms(&mut evidence);
+            when.positive_atoms(&pattern_atoms, &mut evidence);
             let then = r
                 .then
                 .iter()
@@ -255,6 +273,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
 
     Compiled {
         label: format!("{} {}", src.name, src.version),
+        patterns,
         rules,
         diagnoses: src
             .diagnoses
@@ -290,19 +309,18 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     }
 }
 
-fn lower(c: &Condition, patterns: &HashMap<&str, &Condition>, depth: usize) -> Node {
-    let list = |l: &[Condition]| l.iter().map(|x| lower(x, patterns, depth + 1)).collect();
+/// Lowers one condition; `slots` maps the patterns lowered so far to their place.
+fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
+    let list = |l: &[Condition]| l.iter().map(|x| lower(x, slots)).collect();
     let num = |n, cmp: &Cmp| Node::Atom(Atom::Number(n, *cmp));
     match c {
         Condition::All(l) => Node::All(list(l)),
         Condition::Any(l) => Node::Any(list(l)),
-        Condition::Not(inner) => Node::Not(Box::new(lower(inner, patterns, depth + 1))),
+        Condition::Not(inner) => Node::Not(Box::new(lower(inner, slots))),
         Condition::AtLeast(n, l) => Node::AtLeast(*n, list(l)),
-        Condition::Is(id) => match patterns.get(id.as_str()) {
-            // The validator refuses cycles and excess depth; the guard keeps a bypass finite.
-            Some(p) if depth <= crate::rules::validate::MAX_DEPTH => lower(p, patterns, depth + 1),
-            _ => Node::Any(Vec::new()),
-        },
+        // The validator refuses unknown and cyclic patterns; should one slip through, it is
+        // unknown, never a panic.
+        Condition::Is(id) => Node::Pattern(slots.get(id.as_str()).copied().unwrap_or(usize::MAX)),
         Condition::Has(s) => Node::Atom(Atom::Symptom(1 << s.index())),
         Condition::Location(l) => Node::Atom(Atom::Location(1 << l.index())),
         Condition::History(h) => Node::Atom(Atom::History(1 << h.index())),
@@ -346,27 +364,33 @@ mod tests {
         use Symptom::{Fever, Swelling};
         let f = facts(&[Fever], &[Swelling]);
         let unknown = has(Symptom::Locking);
-        assert_eq!(has(Fever).eval(&f), TRUE);
-        assert_eq!(has(Swelling).eval(&f), FALSE);
-        assert_eq!(unknown.eval(&f), UNKNOWN);
-        assert_eq!(Node::Not(Box::new(unknown.clone())).eval(&f), UNKNOWN);
+        assert_eq!(has(Fever).eval(&f, &[]), TRUE);
+        assert_eq!(has(Swelling).eval(&f, &[]), FALSE);
+        assert_eq!(unknown.eval(&f, &[]), UNKNOWN);
+        assert_eq!(Node::Not(Box::new(unknown.clone())).eval(&f, &[]), UNKNOWN);
         assert_eq!(
-            Node::All(vec![has(Fever), unknown.clone()]).eval(&f),
+            Node::All(vec![has(Fever), unknown.clone()]).eval(&f, &[]),
             UNKNOWN
         );
         assert_eq!(
-            Node::All(vec![has(Swelling), unknown.clone()]).eval(&f),
+            Node::All(vec![has(Swelling), unknown.clone()]).eval(&f, &[]),
             FALSE
         );
-        assert_eq!(Node::Any(vec![has(Fever), unknown.clone()]).eval(&f), TRUE);
         assert_eq!(
-            Node::Any(vec![has(Swelling), unknown.clone()]).eval(&f),
+            Node::Any(vec![has(Fever), unknown.clone()]).eval(&f, &[]),
+            TRUE
+        );
+        assert_eq!(
+            Node::Any(vec![has(Swelling), unknown.clone()]).eval(&f, &[]),
             UNKNOWN
         );
         let two = |l| Node::AtLeast(2, l);
-        assert_eq!(two(vec![has(Fever), unknown.clone()]).eval(&f), UNKNOWN);
-        assert_eq!(two(vec![has(Fever), has(Swelling)]).eval(&f), FALSE);
-        assert_eq!(two(vec![has(Fever), has(Fever)]).eval(&f), TRUE);
+        assert_eq!(
+            two(vec![has(Fever), unknown.clone()]).eval(&f, &[]),
+            UNKNOWN
+        );
+        assert_eq!(two(vec![has(Fever), has(Swelling)]).eval(&f, &[]), FALSE);
+        assert_eq!(two(vec![has(Fever), has(Fever)]).eval(&f, &[]), TRUE);
     }
 
     #[test]

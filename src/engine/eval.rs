@@ -10,11 +10,17 @@ use crate::report::{Diagnosis, Escalation, Level, Phase, Reason, Report, Step};
 const DIAGNOSES_WITH_STEPS: usize = 3;
 
 pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
+    // Each pattern once, in dependency order, however many rules use it.
+    let mut patterns = Vec::with_capacity(c.patterns.len());
+    for p in &c.patterns {
+        let value = p.eval(facts, &patterns);
+        patterns.push(value);
+    }
     let fired: Vec<usize> = c
         .rules
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.when.eval(facts) == TRUE)
+        .filter(|(_, r)| r.when.eval(facts, &patterns) == TRUE)
         .map(|(i, _)| i)
         .collect();
 
@@ -316,5 +322,37 @@ mod tests {
                 .all(|p| p.item.as_deref() == Some("pfp_sitting"))
         );
         assert!(err.to_string().contains("unknown diagnosis `pfq`"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use crate::RuleSet;
+    use crate::model::{Assessment, Onset, Symptom};
+
+    #[test]
+    fn patterns_reused_many_times_over_load_and_evaluate_at_once() {
+        // Each pattern uses the one before ten times: expanded, 10^20 leaves.
+        let patterns: Vec<String> = (0..20)
+            .map(|i| {
+                let inner = if i == 0 {
+                    "Has(Fever)".to_string()
+                } else {
+                    vec![format!("Is(\"p{}\")", i - 1); 10].join(", ")
+                };
+                format!(r#"Pattern(id: "p{i}", when: All([{inner}]))"#)
+            })
+            .collect();
+        let text = format!(
+            r#"RuleSet(name: "t", version: "1", patterns: [{}],
+            rules: [Rule(id: "r", when: Is("p19"), then: [Escalate(Doctor, "fever")], source: "S")])"#,
+            patterns.join(",")
+        );
+        let rules = RuleSet::from_ron(&text).unwrap();
+        let mut a = Assessment::new(Onset::Chronic);
+        assert_eq!(rules.evaluate(&a).fired, Vec::<String>::new());
+        a.present.push(Symptom::Fever);
+        let report = rules.evaluate(&a);
+        assert_eq!(report.fired, vec!["r"]);
     }
 }

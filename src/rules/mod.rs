@@ -16,6 +16,7 @@
 //! These types are public so that programs can build, inspect or generate rule sets; most
 //! programs only ever call [`RuleSet::from_ron`](crate::RuleSet::from_ron).
 
+mod locate;
 pub(crate) mod validate;
 
 use serde::{Deserialize, Serialize};
