@@ -104,34 +104,96 @@ fn load(file: &str) -> Result<(Assessment, Option<Case>), String> {
     };
 
     if is_json {
-        let at = |e: serde_json::Error| format!("{name}:{}:{}: {e}", e.line(), e.column());
-        if text.contains("\"assessment\"") {
+        let at = |e: serde_json::Error| {
+            // serde_json's message ends in "at line L column C"; say the position once.
+            let message = e.to_string();
+            let message = message
+                .rfind(" at line ")
+                .map_or(message.as_str(), |i| &message[..i])
+                .to_owned();
+            format!("{name}:{}:{}: {message}", e.line(), e.column())
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(at)?;
+        if value.get("assessment").is_some() {
             let case: Case = serde_json::from_str(&text).map_err(at)?;
-            checked(name, case.assessment.clone()).map(|a| (a, Some(case)))
+            checked(name, &text, case.assessment.clone()).map(|a| (a, Some(case)))
         } else {
             let a: Assessment = serde_json::from_str(&text).map_err(at)?;
-            checked(name, a).map(|a| (a, None))
+            checked(name, &text, a).map(|a| (a, None))
         }
-    } else if text.contains("assessment:") {
-        let case = Case::from_ron(&text).map_err(|e| format!("{name}:{}", located(&e)))?;
+    } else if starts_with_case(&text) {
+        let case = Case::from_ron(&text).map_err(|e| located(name, &text, &e))?;
         Ok((case.assessment.clone(), Some(case)))
     } else {
-        let a = Assessment::from_ron(&text).map_err(|e| format!("{name}:{}", located(&e)))?;
+        let a = Assessment::from_ron(&text).map_err(|e| located(name, &text, &e))?;
         Ok((a, None))
     }
 }
 
-fn checked(name: &str, a: Assessment) -> Result<Assessment, String> {
-    a.validate().map_err(|e| format!("{name}: {e}"))?;
+/// Runs the value checks that serde alone does not (ranges, contradictions).
+fn checked(name: &str, text: &str, a: Assessment) -> Result<Assessment, String> {
+    a.validate().map_err(|e| located(name, text, &e))?;
     Ok(a)
 }
 
-/// `LINE:COL: message` for parse errors, `message` otherwise (with a leading space).
-fn located(e: &patella::AssessmentError) -> String {
-    match e {
-        patella::AssessmentError::Parse(p) => {
-            format!("{}:{}: {}", p.position.line, p.position.column, p.message)
+/// True when the RON text's first item, after comments and `#![...]` attributes, is `Case`.
+fn starts_with_case(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find('\n').map_or("", |i| &r[i..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.find("*/").map_or("", |i| &r[i + 2..]);
+        } else if let Some(r) = rest.strip_prefix("#![") {
+            rest = r.find(']').map_or("", |i| &r[i + 1..]);
+        } else {
+            break;
         }
-        other => format!(" {other}"),
     }
+    rest.strip_prefix("Case")
+        .is_some_and(|r| r.trim_start().starts_with('('))
+}
+
+/// `FILE:LINE:COL: message`. Parse errors carry their position; for a value out of range the
+/// position is that of the field's name in the text (or of the symptom, for a contradiction).
+fn located(name: &str, text: &str, e: &patella::AssessmentError) -> String {
+    use patella::AssessmentError as E;
+    let key = match e {
+        E::Parse(p) => {
+            return format!(
+                "{name}:{}:{}: {}",
+                p.position.line, p.position.column, p.message
+            );
+        }
+        E::OutOfRange { field, .. } => field.rsplit('.').next().unwrap_or(field).to_owned(),
+        E::TooManyWeeks(_) => "weekly_km".to_owned(),
+        E::Contradiction(symptom) => symptom.name().to_owned(),
+        _ => String::new(),
+    };
+    match find_key(text, &key) {
+        Some((line, column)) => format!("{name}:{line}:{column}: {e}"),
+        None => format!("{name}: {e}"),
+    }
+}
+
+/// Line and column (1-based) of the last place `key` stands as a whole word, bare or quoted.
+/// The last, because a contradiction's second listing is the one at fault.
+fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    if key.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let at = text
+        .match_indices(key)
+        .filter(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + key.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+        .map(|(i, _)| i)
+        .last()?;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    Some((line, text[line_start..at].chars().count() + 1))
 }

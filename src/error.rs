@@ -166,8 +166,8 @@ impl RuleSetError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AssessmentError {
-    /// The text is not a valid assessment.
-    #[error("assessment: {0}")]
+    /// The text is not a valid assessment (or case).
+    #[error("{0}")]
     Parse(#[from] ParseError),
     /// A number outside what the field allows.
     #[error("`{field}` is `{value}`, {expected}")]

@@ -38,6 +38,12 @@ impl Num {
     }
 }
 
+// The masks below are a u64 and u16s: a vocabulary that outgrows them must fail the build,
+// not shift a bit out of range at run time.
+const _: () = assert!(crate::model::Symptom::ALL.len() <= 64);
+const _: () = assert!(crate::model::Location::ALL.len() <= 16);
+const _: () = assert!(crate::model::History::ALL.len() <= 16);
+
 /// How many weeks before the current one the chronic load averages over.
 const CHRONIC_WEEKS: usize = 4;
 

@@ -89,6 +89,25 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in report order.
+    pub const ALL: &'static [Phase] = &[
+        Phase::Immediate,
+        Phase::ShortTerm,
+        Phase::LongTerm,
+        Phase::Prevention,
+    ];
+
+    /// The phase's name as written in RON and JSON.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Immediate => "Immediate",
+            Phase::ShortTerm => "ShortTerm",
+            Phase::LongTerm => "LongTerm",
+            Phase::Prevention => "Prevention",
+        }
+    }
+
     fn heading(self) -> &'static str {
         match self {
             Phase::Immediate => "now",
@@ -96,6 +115,12 @@ impl Phase {
             Phase::LongTerm => "rehabilitation",
             Phase::Prevention => "prevention",
         }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -264,11 +289,16 @@ impl fmt::Display for Report {
                 writeln!(f, "  {}. {}", i + 1, d.name)?;
             }
         }
-        if !self.steps.is_empty() {
+        // The escalation step is already the report's first line.
+        let steps: Vec<&Step> = self
+            .steps
+            .iter()
+            .filter(|s| !(s.id == ESCALATION_STEP && level >= Level::Doctor))
+            .collect();
+        if !steps.is_empty() {
             writeln!(f, "\nWhat to do:")?;
             let mut phase = None;
-            // The escalation step is already the report's first line.
-            for s in self.steps.iter().filter(|s| s.id != ESCALATION_STEP) {
+            for s in steps {
                 if phase != Some(s.phase) {
                     writeln!(f, "  {}:", s.phase.heading())?;
                     phase = Some(s.phase);
@@ -348,12 +378,20 @@ mod tests {
                     source: "s".into(),
                 }],
             },
-            steps: vec![],
+            steps: vec![Step {
+                id: ESCALATION_STEP.into(),
+                phase: Phase::Immediate,
+                text: Level::Emergency.action().into(),
+                dose: None,
+            }],
             factors: vec![],
             fired: vec!["r".into()],
         };
         let text = r.to_string();
         assert!(text.starts_with("EMERGENCY: Go to the emergency department now"));
+        // Said once, at the top; no empty list of steps under it.
+        assert_eq!(text.matches(Level::Emergency.action()).count(), 1, "{text}");
+        assert!(!text.contains("What to do"), "{text}");
         assert!(text.contains("Fever with a hot knee"));
         assert!(text.trim_end().ends_with("see a health professional."));
     }

@@ -166,7 +166,7 @@ fn every_rule_and_diagnosis_cites_a_published_source() {
 }
 
 #[test]
-fn every_level_above_self_care_is_reachable() {
+fn every_level_above_self_care_has_an_escalating_rule() {
     let src = source();
     let levels: HashSet<Level> = src
         .rules

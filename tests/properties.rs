@@ -70,13 +70,53 @@ fn assessment() -> impl Strategy<Value = Assessment> {
         })
 }
 
+/// Numbers no validated assessment holds: NaN, infinities, negatives, huge values.
+fn wild_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(-0.0),
+        Just(f64::MAX),
+        Just(f64::MIN_POSITIVE),
+        any::<f64>(),
+    ]
+}
+
+/// Assessments that `validate` refuses, as a program could still build them in code.
+fn invalid_assessment() -> impl Strategy<Value = Assessment> {
+    (
+        assessment(),
+        any::<u32>(),
+        any::<u8>(),
+        proptest::collection::vec(wild_f64(), 0..40),
+        wild_f64(),
+        wild_f64(),
+        subsequence(Symptom::ALL.to_vec(), 0..6),
+    )
+        .prop_map(|(mut a, age, pain, weeks, shoe, bmi, both)| {
+            a.age = Some(age);
+            a.pain_score = Some(pain);
+            a.training.weekly_km = weeks;
+            a.training.shoe_km = Some(shoe);
+            a.bmi = Some(bmi);
+            a.present.extend(both.iter().copied());
+            a.absent.extend(both);
+            a
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
+    /// Evaluation never panics, whatever a program puts in an assessment.
     #[test]
-    fn evaluation_is_deterministic(a in assessment()) {
-        let rules = RuleSet::default();
-        prop_assert_eq!(rules.evaluate(&a), rules.evaluate(&a));
+    fn evaluation_never_panics_on_invalid_assessments(a in invalid_assessment()) {
+        let report = RuleSet::default().evaluate(&a);
+        // A symptom listed both ways counts as present: fever alone is enough to see that.
+        if a.present.contains(&Symptom::Fever) && a.present.contains(&Symptom::HotRedKnee) {
+            prop_assert_eq!(report.escalation.level, Level::Emergency);
+        }
     }
 
     /// Adding a symptom to `present`, from unknown or from absent, never lowers the level.
@@ -115,5 +155,36 @@ proptest! {
         let json = serde_json::to_string(&a).unwrap();
         let back: Assessment = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, a);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The report does not depend on the order of rules or patterns in the file.
+    #[test]
+    fn the_order_of_rules_does_not_matter(
+        a in assessment(),
+        seed in any::<u64>(),
+    ) {
+        let rules = RuleSet::default();
+        let mut src = rules.source().clone();
+        shuffle(&mut src.rules, seed);
+        shuffle(&mut src.patterns, seed.rotate_left(17));
+        let shuffled = RuleSet::from_source(src).unwrap();
+        prop_assert_eq!(shuffled.evaluate(&a), rules.evaluate(&a));
+    }
+}
+
+/// A Fisher-Yates shuffle driven by a small xorshift generator, so the property needs no
+/// extra dependency and each failing seed replays.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut x = seed | 1;
+    for i in (1..items.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let j = (x % (i as u64 + 1)) as usize;
+        items.swap(i, j);
     }
 }

@@ -2,7 +2,7 @@
 //! [`Report`]. Every rule is evaluated; nothing here depends on the order of the rules.
 
 use super::compile::{Atom, CAction, Compiled, TRUE};
-use crate::facts::Facts;
+use crate::facts::{Facts, Num};
 use crate::model::{History, Location, Symptom};
 use crate::report::{Diagnosis, Escalation, Level, Phase, Reason, Report, Step};
 
@@ -24,8 +24,9 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
         .map(|(i, _)| i)
         .collect();
 
-    let mut weight = vec![0.0f64; c.diagnoses.len()];
-    let mut suggested_by: Vec<Vec<usize>> = vec![Vec::new(); c.diagnoses.len()];
+    // (rule, weight) per diagnosis; summed below in rule-id order, because floating-point
+    // addition is not associative and the result must not depend on the order of the file.
+    let mut suggested_by: Vec<Vec<(usize, f64)>> = vec![Vec::new(); c.diagnoses.len()];
     let mut step_wanted = vec![false; c.steps.len()];
     let mut factor_rules: Vec<Vec<usize>> = vec![Vec::new(); c.factors.len()];
     let mut escalation = Escalation::default();
@@ -34,10 +35,7 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
         let rule = &c.rules[ri];
         for action in &rule.then {
             match action {
-                CAction::Suggest(d, w) => {
-                    weight[*d] += w;
-                    suggested_by[*d].push(ri);
-                }
+                CAction::Suggest(d, w) => suggested_by[*d].push((ri, *w)),
                 CAction::Recommend(steps) => {
                     for &s in steps {
                         step_wanted[s] = true;
@@ -58,6 +56,14 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
         }
     }
 
+    for contributions in &mut suggested_by {
+        contributions.sort_by(|a, b| c.rules[a.0].id.cmp(&c.rules[b.0].id));
+    }
+    let weight: Vec<f64> = suggested_by
+        .iter()
+        .map(|v| v.iter().map(|(_, w)| w).sum())
+        .collect();
+
     // Differential: by weight, ties by id, so the rule order cannot matter.
     let mut order: Vec<usize> = (0..c.diagnoses.len())
         .filter(|&d| !suggested_by[d].is_empty())
@@ -76,8 +82,7 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
     let diagnoses = order
         .iter()
         .map(|&d| {
-            let mut rules = suggested_by[d].clone();
-            rules.sort_by(|&a, &b| c.rules[a].id.cmp(&c.rules[b].id));
+            let rules: Vec<usize> = suggested_by[d].iter().map(|(r, _)| *r).collect();
             let mut facts_behind: Vec<String> = Vec::new();
             for &r in &rules {
                 for atom in &c.rules[r].evidence {
@@ -197,7 +202,23 @@ fn describe(atom: Atom, f: &Facts) -> String {
         Atom::IntensityIncreased => "intensity increased".to_owned(),
         Atom::NewToRunning => "new to running".to_owned(),
         Atom::Surface(s) => format!("surface {s}"),
-        Atom::Missing(field) => format!("{field:?} not given"),
+        Atom::Missing(field) => format!("{} not given", field_label(field)),
+    }
+}
+
+fn field_label(field: crate::rules::Field) -> &'static str {
+    use crate::rules::Field;
+    match field {
+        Field::Sex => "sex",
+        Field::Mechanism => "mechanism",
+        Field::Age => Num::Age.label(),
+        Field::DaysSinceOnset => Num::DaysSinceOnset.label(),
+        Field::PainScore => Num::PainScore.label(),
+        Field::Bmi => Num::Bmi.label(),
+        Field::WeeklyKm => Num::WeeklyKm.label(),
+        Field::WeeklyIncreasePct => Num::WeeklyIncreasePct.label(),
+        Field::Acwr => Num::Acwr.label(),
+        Field::ShoeKm => Num::ShoeKm.label(),
     }
 }
 
@@ -305,6 +326,36 @@ mod tests {
         // An overuse onset is not an injury, by the pattern.
         a.mechanism = Some(Mechanism::Overuse);
         assert_eq!(mini().evaluate(&a).escalation.level, Level::SelfCare);
+    }
+
+    #[test]
+    fn weights_sum_the_same_whatever_the_order_of_the_rules() {
+        // 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1 in floating point; the report must not care.
+        let set = |order: [usize; 3]| {
+            let weights = [0.1, 0.2, 0.3];
+            let rules: Vec<String> = order
+                .iter()
+                .map(|&i| {
+                    format!(
+                        r#"Rule(id: "r{i}", when: Has(Fever), then: [Suggest("d", {})], source: "S")"#,
+                        weights[i]
+                    )
+                })
+                .collect();
+            RuleSet::from_ron(&format!(
+                r#"RuleSet(name: "t", version: "1",
+                diagnoses: [Diagnosis(id: "d", name: "D", source: "S")],
+                rules: [{}])"#,
+                rules.join(",")
+            ))
+            .unwrap()
+        };
+        let mut a = Assessment::new(Onset::Chronic);
+        a.present.push(Symptom::Fever);
+        let forward = set([0, 1, 2]).evaluate(&a);
+        let backward = set([2, 1, 0]).evaluate(&a);
+        assert_eq!(forward, backward);
+        assert_eq!(forward.diagnoses[0].rules, vec!["r0", "r1", "r2"]);
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub const MAX_WEEKS: usize = 12;
 /// Everything known about one runner's knee. Only `onset` is required; every other field may be
 /// left out, and a left-out field is *unknown* to the rules, not false.
 ///
+/// [`Assessment::from_ron`] checks values as it reads. Deserializing through serde directly
+/// (from JSON, say) checks only the types: call [`Assessment::validate`] afterwards.
+///
 /// ```
 /// use patella::{Assessment, Onset, Symptom, Location};
 /// let mut a = Assessment::new(Onset::Chronic);
@@ -190,7 +193,6 @@ impl Assessment {
 /// Rule-set authors keep their tests as case files (see the crate's `tests/cases/`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
 pub struct Case {
     /// Short unique id.
     pub id: String,
@@ -209,7 +211,6 @@ pub struct Case {
 /// What a case expects of the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
 pub struct Expect {
     /// At least one of these must be among the top three diagnoses; empty asserts nothing.
     #[serde(default)]
@@ -219,7 +220,7 @@ pub struct Expect {
 }
 
 /// How a report measured up to a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Verdict {
     /// The level was the one expected.
@@ -324,7 +325,7 @@ mod tests {
         let AssessmentError::Parse(p) = err else {
             panic!("expected a parse error, got {err:?}")
         };
-        assert_eq!(p.position.line, 3);
+        assert_eq!((p.position.line, p.position.column), (3, 13)); // the misspelt name
         assert!(p.message.contains("PainOnStair"), "{}", p.message);
     }
 

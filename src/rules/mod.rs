@@ -27,7 +27,6 @@ use crate::report::{Dose, Level, Phase};
 /// A whole rule file, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "RuleSet", deny_unknown_fields)]
-#[non_exhaustive]
 pub struct RuleSetSource {
     /// Short name, reported with every report.
     pub name: String,
@@ -56,7 +55,6 @@ pub struct RuleSetSource {
 /// A named condition, written once and used by many rules through `Is("id")`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "Pattern", deny_unknown_fields)]
-#[non_exhaustive]
 pub struct PatternDef {
     /// Unique id among patterns.
     pub id: String,
@@ -70,7 +68,6 @@ pub struct PatternDef {
 /// A condition of the diagnosis catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "Diagnosis", deny_unknown_fields)]
-#[non_exhaustive]
 pub struct DiagnosisDef {
     /// Unique id, reported in the differential.
     pub id: String,
@@ -89,7 +86,6 @@ pub struct DiagnosisDef {
 /// A treatment step of the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "Step", deny_unknown_fields)]
-#[non_exhaustive]
 pub struct StepDef {
     /// Unique id.
     pub id: String,
@@ -112,7 +108,6 @@ pub struct StepDef {
 /// A contributing factor of the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "Factor", deny_unknown_fields)]
-#[non_exhaustive]
 pub struct FactorDef {
     /// Unique id.
     pub id: String,
@@ -145,7 +140,6 @@ pub enum Metric {
 /// A rule: when its condition is true, its actions apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
 pub struct Rule {
     /// Unique id, reported in the trace.
     pub id: String,

@@ -490,14 +490,12 @@ mod tests {
     #[test]
     fn positions_follow_the_list_an_id_belongs_to() {
         // `s` is both a step and a rule; the step's problem points at the step.
-        let text = format!(
-            r#"RuleSet(name: "t", version: "1",
+        let text = r#"RuleSet(name: "t", version: "1",
     diagnoses: [Diagnosis(id: "d", name: "D", source: "S", steps: ["s"])],
     rules: [Rule(id: "s", when: Has(Fever), then: [Suggest("d", 1.0)], source: "S")],
     steps: [Step(id: "s", phase: Immediate, text: " ")],
-)"#
-        );
-        let p = problems(&text);
+)"#;
+        let p = problems(text);
         assert_eq!(
             kinds(&p),
             vec![(&ValidationErrorKind::Empty("text"), Some("s"))]
