@@ -10,10 +10,13 @@
 //! # Untrusted input
 //!
 //! Rule files and assessments may come from outside. Loading either returns a typed error for
-//! anything malformed (with line and column for text) and never panics; RON nesting is limited
-//! so hostile input cannot overflow the stack. [`RuleSet::evaluate`] never panics on any
-//! [`Assessment`], including one that skipped [`Assessment::validate`]: unusable numbers are
-//! treated as unknown.
+//! anything malformed (with line and column for text) and never panics. RON nesting is limited
+//! (128 levels in the parser, 32 levels of conditions with patterns expanded), so hostile input
+//! cannot overflow the stack. Validation, compilation and evaluation are linear in the size of
+//! the rule file: patterns are analysed and evaluated once each, never expanded, however often
+//! they are reused. [`RuleSet::evaluate`] never panics on any [`Assessment`], including one that
+//! skipped [`Assessment::validate`]: unusable numbers are treated as unknown, and a symptom
+//! listed both present and absent counts as present.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]

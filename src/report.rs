@@ -175,7 +175,11 @@ pub struct Report {
     pub diagnoses: Vec<Diagnosis>,
     /// How soon to be seen, and why.
     pub escalation: Escalation,
-    /// Treatment steps in phase order, then as declared in the rule set.
+    /// Treatment steps in phase order, then as declared in the rule set: those recommended by
+    /// fired rules and those the catalogue gives for the top three diagnoses (the "most
+    /// likely" the runner reads), each once. At `Doctor` level and above the first step (id
+    /// `escalation`) carries the escalation action, and steps that tell the runner to keep
+    /// running are left out.
     pub steps: Vec<Step>,
     /// Contributing factors, with the runner's figure behind each.
     pub factors: Vec<Factor>,

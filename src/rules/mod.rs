@@ -6,12 +6,19 @@
 //!
 //! ```ron
 //! Rule(
-//!     id: "ottawa_age",
-//!     when: All([Is("recent_injury"), Age(AtLeast(55))]),
-//!     then: [Escalate(UrgentCare, "Aged 55 or over after a knee injury: an X-ray is needed")],
-//!     source: "Stiell IG et al. Ann Emerg Med 1995;26(4):405-13",
+//!     id: "ottawa_age_55_or_over",
+//!     when: All([Is("injury_within_7_days"), Age(AtLeast(55))]),
+//!     then: [
+//!         Escalate(UrgentCare, "Aged 55 or over after a knee injury: an X-ray is needed today (Ottawa knee rule)."),
+//!         Suggest("fracture", 1.5),
+//!     ],
+//!     source: "Stiell IG, Greenberg GH, Wells GA et al. Derivation of a decision rule for the use of radiography in acute knee injuries. Ann Emerg Med 1995;26(4):405-13",
 //! )
 //! ```
+//!
+//! Facts are three-valued where the input can leave them open: symptoms (present, absent or
+//! unknown), locations (unknown when none is given), and every optional field. `Onset`,
+//! `History` and `Missing(..)` are always true or false.
 //!
 //! These types are public so that programs can build, inspect or generate rule sets; most
 //! programs only ever call [`RuleSet::from_ron`](crate::RuleSet::from_ron).
@@ -154,8 +161,9 @@ pub struct Rule {
     pub note: Option<String>,
 }
 
-/// A condition over the facts of an assessment. Facts are three-valued (true, false, unknown)
-/// and combine by Kleene logic; a rule fires only when its condition is true.
+/// A condition over the facts of an assessment. Most facts can be unknown as well as true or
+/// false (see the module docs); they combine by Kleene logic, and a rule fires only when its
+/// condition is true.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Condition {
