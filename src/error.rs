@@ -1,5 +1,5 @@
 //! Errors, one type per layer: reading text ([`ParseError`]), checking a rule set
-//! ([`ValidationError`], gathered in [`RuleSetError`]), and checking an assessment
+//! ([`Diagnostic`](crate::Diagnostic)s, the errors among them gathered in [`RuleSetError`]), and checking an assessment
 //! ([`AssessmentError`]).
 //!
 //! Messages are lowercase, name the user's text in backticks, and carry a 1-based line and
@@ -9,8 +9,10 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::Diagnostic;
+
 /// A position in a text file, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Position {
     /// Line, counted from 1.
     pub line: usize,
@@ -25,15 +27,31 @@ impl fmt::Display for Position {
 }
 
 /// Text that is not valid RON for the expected type: a syntax error, an unknown name, a
-/// missing field. Names where, by line and column.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{position}: {message}")]
+/// missing field. Names where, by line and column, and for a misspelt name the valid ones and
+/// the closest of them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{position}: {message}{}", hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
 #[non_exhaustive]
 pub struct ParseError {
     /// Where the problem starts.
     pub position: Position,
-    /// What is wrong, as ron reports it.
+    /// What is wrong, lowercase, with the text at fault in backticks.
     pub message: String,
+    /// A suggestion, such as `did you mean `PainOnStairs`?`.
+    pub hint: Option<String>,
+    /// The names that would have been valid where an unknown name or field was found.
+    pub expected: Vec<&'static str>,
+    code: &'static str,
+}
+
+impl ParseError {
+    /// The stable code: `E0001` syntax, `E0002` unknown name, `E0003` unknown field,
+    /// `E0004` missing field, `E0005` duplicate field, `E0006` nesting beyond the parser's
+    /// limit.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
 }
 
 /// Parses RON with `implicit_some` enabled, so files need not say so, and a nesting limit
@@ -43,13 +61,102 @@ pub(crate) fn parse_ron<T: DeserializeOwned>(text: &str) -> Result<T, ParseError
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(RON_RECURSION_LIMIT)
         .from_str(text)
-        .map_err(|e| ParseError {
-            position: Position {
-                line: e.span.start.line,
-                column: e.span.start.col,
-            },
-            message: lowercase_first(&e.code.to_string()),
-        })
+        .map_err(|e| from_ron(&e))
+}
+
+/// Turns ron's error into ours: lowercase, with codes, and names checked against the valid
+/// ones for a suggestion.
+fn from_ron(e: &ron::error::SpannedError) -> ParseError {
+    use ron::Error as R;
+    let position = Position {
+        line: e.span.start.line,
+        column: e.span.start.col,
+    };
+    let suggest = |found: &str, expected: &'static [&'static str]| {
+        crate::diagnostic::did_you_mean(found, expected.iter().copied())
+            .map(|m| format!("did you mean `{m}`?"))
+    };
+    let (code, message, hint, expected) = match &e.code {
+        R::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => (
+            "E0002",
+            format!(
+                "unknown {} `{found}`",
+                outer.as_deref().map_or("name", enum_word)
+            ),
+            suggest(found, expected),
+            expected.to_vec(),
+        ),
+        R::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => (
+            "E0003",
+            format!("unknown field `{found}`{}", in_outer(outer.as_deref())),
+            suggest(found, expected),
+            expected.to_vec(),
+        ),
+        R::MissingStructField { field, outer } => (
+            "E0004",
+            format!("missing field `{field}`{}", in_outer(outer.as_deref())),
+            None,
+            Vec::new(),
+        ),
+        R::DuplicateStructField { field, outer } => (
+            "E0005",
+            format!("field `{field}` given twice{}", in_outer(outer.as_deref())),
+            None,
+            Vec::new(),
+        ),
+        R::ExceededRecursionLimit => (
+            "E0006",
+            format!("nested deeper than {RON_RECURSION_LIMIT} levels"),
+            Some("rules need a handful of levels: flatten nested `All`s and `Any`s".to_owned()),
+            Vec::new(),
+        ),
+        other => (
+            "E0001",
+            lowercase_first(&other.to_string()),
+            None,
+            Vec::new(),
+        ),
+    };
+    ParseError {
+        position,
+        message,
+        hint,
+        expected,
+        code,
+    }
+}
+
+/// The word for a value of the enum `outer` in messages: "unknown symptom `X`".
+fn enum_word(outer: &str) -> &str {
+    match outer {
+        "Symptom" => "symptom",
+        "Location" => "location",
+        "History" => "history entry",
+        "Mechanism" => "mechanism",
+        "Onset" => "onset",
+        "Sex" => "sex",
+        "Surface" => "surface",
+        "Level" => "escalation level",
+        "Phase" => "phase",
+        "Action" => "action",
+        "Condition" => "condition",
+        "Cmp" => "comparison",
+        "Field" => "field",
+        "Metric" => "figure",
+        other => other,
+    }
+}
+
+fn in_outer(outer: Option<&str>) -> String {
+    outer.map(|o| format!(" in `{o}`")).unwrap_or_default()
 }
 
 /// Deep enough for any sensible rule (the validator allows far less), shallow enough for
@@ -64,81 +171,6 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// One semantic problem of a rule set, naming the item at fault and where it is.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}{}{kind}", position.map(|p| format!("{p}: ")).unwrap_or_default(), item.as_ref().map(|i| format!("in `{i}`: ")).unwrap_or_default())]
-#[non_exhaustive]
-pub struct ValidationError {
-    /// What is wrong.
-    pub kind: ValidationErrorKind,
-    /// The id of the rule, pattern or catalogue entry at fault, if any.
-    pub item: Option<String>,
-    /// Where that item is in the file, when it was loaded from text.
-    pub position: Option<Position>,
-}
-
-/// The kinds of semantic problem a rule set can have.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ValidationErrorKind {
-    /// Two entries of one catalogue, or two rules, share an id.
-    #[error("duplicate {what} id `{id}`")]
-    DuplicateId {
-        /// Which list: "rule", "diagnosis", "step", "factor" or "pattern".
-        what: &'static str,
-        /// The repeated id.
-        id: String,
-    },
-    /// A reference to an id that no catalogue defines.
-    #[error("unknown {what} `{id}`")]
-    UnknownReference {
-        /// What kind of entry was expected.
-        what: &'static str,
-        /// The id as written.
-        id: String,
-    },
-    /// `All([])` or `Any([])`.
-    #[error("empty `{0}` list")]
-    EmptyList(&'static str),
-    /// `AtLeast(n, list)` with n of 0 (always true) or larger than the list (never true).
-    #[error("`AtLeast({n}, ..)` over a list of {len}: n must be from 1 to the length of the list")]
-    BadAtLeast {
-        /// The count required.
-        n: u32,
-        /// The number of conditions given.
-        len: usize,
-    },
-    /// An `Escalate` action whose condition tests a symptom under `Not`.
-    #[error(
-        "escalation depends on a symptom being absent (`Not` over `Has({0})`): adding a symptom would lower it"
-    )]
-    EscalateUnderNot(String),
-    /// A weight that is not a finite number above zero and at most 1000.
-    #[error("weight `{0}` must be a number above 0 and at most 1000")]
-    BadWeight(f64),
-    /// `Between(a, b)` with a above b: no value is in it.
-    #[error("`Between({0}, {1})` is empty: the first bound must not exceed the second")]
-    EmptyRange(f64, f64),
-    /// An id the crate uses itself.
-    #[error("the id `{0}` is reserved")]
-    ReservedId(&'static str),
-    /// A threshold that is not a finite number.
-    #[error("threshold `{0}` is not a finite number")]
-    BadThreshold(f64),
-    /// A required text field is empty.
-    #[error("`{0}` must not be empty")]
-    Empty(&'static str),
-    /// A pattern that refers to itself, directly or through others, or depends on one that does.
-    #[error("pattern `{0}` is in, or depends on, a cycle of patterns")]
-    PatternCycle(String),
-    /// Conditions nested deeper than the limit.
-    #[error("conditions nested deeper than {0} levels")]
-    TooDeep(usize),
-    /// A rule with no actions.
-    #[error("rule has no actions")]
-    NoActions,
-}
-
 /// Why a rule set could not be loaded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -146,15 +178,16 @@ pub enum RuleSetError {
     /// The text is not a valid rule file.
     #[error("rule file: {0}")]
     Parse(#[from] ParseError),
-    /// The file parsed, but its content has problems; every one is listed.
-    #[error("rule set has {} problem{}:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
-    Invalid(Vec<ValidationError>),
+    /// The file parsed, but its content has errors; every one is listed (warnings are not:
+    /// see [`RuleSet::check`](crate::RuleSet::check)).
+    #[error("rule set has {} error{}:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Diagnostic>),
 }
 
 impl RuleSetError {
-    /// The semantic problems, if that is what this error is (empty for a parse error).
+    /// The semantic errors, if that is what this error is (empty for a parse error).
     #[must_use]
-    pub fn problems(&self) -> &[ValidationError] {
+    pub fn problems(&self) -> &[Diagnostic] {
         match self {
             RuleSetError::Invalid(v) => v,
             RuleSetError::Parse(_) => &[],

@@ -5,10 +5,10 @@
 //! validation) becomes *unknown*, never a guess.
 
 use crate::model::{Assessment, Mechanism, Onset, Sex, Surface};
-use crate::rules::{Field, Metric};
+use crate::rules::{Cmp, Condition, Field, Metric};
 
 /// The numbers rules compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Num {
     Age,
     DaysSinceOnset,
@@ -22,6 +22,61 @@ pub(crate) enum Num {
 
 impl Num {
     pub(crate) const COUNT: usize = 8;
+
+    pub(crate) fn of(c: &Condition) -> Option<(Num, Cmp)> {
+        Some(match c {
+            Condition::Age(cmp) => (Num::Age, *cmp),
+            Condition::DaysSinceOnset(cmp) => (Num::DaysSinceOnset, *cmp),
+            Condition::PainScore(cmp) => (Num::PainScore, *cmp),
+            Condition::Bmi(cmp) => (Num::Bmi, *cmp),
+            Condition::WeeklyKm(cmp) => (Num::WeeklyKm, *cmp),
+            Condition::WeeklyIncreasePct(cmp) => (Num::WeeklyIncreasePct, *cmp),
+            Condition::Acwr(cmp) => (Num::Acwr, *cmp),
+            Condition::ShoeKm(cmp) => (Num::ShoeKm, *cmp),
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Num::Age => "Age",
+            Num::DaysSinceOnset => "DaysSinceOnset",
+            Num::PainScore => "PainScore",
+            Num::Bmi => "Bmi",
+            Num::WeeklyKm => "WeeklyKm",
+            Num::WeeklyIncreasePct => "WeeklyIncreasePct",
+            Num::Acwr => "Acwr",
+            Num::ShoeKm => "ShoeKm",
+        }
+    }
+
+    /// The smallest and largest value a valid assessment can produce, and the same in words.
+    pub(crate) fn domain(self) -> (f64, f64, &'static str) {
+        match self {
+            Num::Age => (0.0, 120.0, "0 to 120 years"),
+            Num::DaysSinceOnset => (0.0, f64::from(u32::MAX), "0 or more days"),
+            Num::PainScore => (0.0, 10.0, "0 to 10"),
+            Num::Bmi => (5.0, 150.0, "5 to 150"),
+            Num::WeeklyKm => (0.0, 2000.0, "0 to 2000 km"),
+            // A week can fall to nothing (-100%) but has no upper bound.
+            Num::WeeklyIncreasePct => (-100.0, f64::INFINITY, "-100 (percent) or more"),
+            Num::Acwr => (0.0, f64::INFINITY, "0 or more"),
+            Num::ShoeKm => (0.0, 100_000.0, "0 to 100000 km"),
+        }
+    }
+
+    pub(crate) fn field(self) -> Field {
+        match self {
+            Num::Age => Field::Age,
+            Num::DaysSinceOnset => Field::DaysSinceOnset,
+            Num::PainScore => Field::PainScore,
+            Num::Bmi => Field::Bmi,
+            Num::WeeklyKm => Field::WeeklyKm,
+            Num::WeeklyIncreasePct => Field::WeeklyIncreasePct,
+            Num::Acwr => Field::Acwr,
+            Num::ShoeKm => Field::ShoeKm,
+        }
+    }
 
     /// The name used in explanations.
     pub(crate) fn label(self) -> &'static str {

@@ -22,6 +22,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod diagnostic;
 mod engine;
 mod error;
 mod facts;
@@ -29,10 +30,9 @@ mod model;
 mod report;
 pub mod rules;
 
+pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
 pub use engine::{DEFAULT_RULES, RuleSet};
-pub use error::{
-    AssessmentError, ParseError, Position, RuleSetError, ValidationError, ValidationErrorKind,
-};
+pub use error::{AssessmentError, ParseError, Position, RuleSetError};
 pub use model::{
     Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,
     Symptom, TrainingLoad, Verdict,

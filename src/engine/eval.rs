@@ -370,7 +370,7 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .all(|p| p.item.as_deref() == Some("pfp_sitting"))
+                .all(|p| p.item.as_ref().is_some_and(|i| i.id == "pfp_sitting"))
         );
         assert!(err.to_string().contains("unknown diagnosis `pfq`"), "{err}");
     }

@@ -5,7 +5,8 @@ mod eval;
 
 use std::sync::{Arc, OnceLock};
 
-use crate::error::{RuleSetError, parse_ron};
+use crate::diagnostic::Diagnostic;
+use crate::error::{ParseError, RuleSetError, parse_ron};
 use crate::facts::Facts;
 use crate::model::Assessment;
 use crate::report::Report;
@@ -35,14 +36,16 @@ pub struct RuleSet {
 struct Inner {
     source: RuleSetSource,
     compiled: compile::Compiled,
+    warnings: Vec<Diagnostic>,
 }
 
 impl RuleSet {
     /// Parses, validates and compiles a rule file. `implicit_some` is enabled for you.
+    /// Warnings do not stop loading; [`RuleSet::warnings`] keeps them.
     ///
     /// # Errors
     /// [`RuleSetError::Parse`] with line and column for text that is not a rule file;
-    /// [`RuleSetError::Invalid`] listing every semantic problem, each naming its rule.
+    /// [`RuleSetError::Invalid`] listing every semantic error, each naming its rule.
     pub fn from_ron(text: &str) -> Result<RuleSet, RuleSetError> {
         let source: RuleSetSource = parse_ron(text)?;
         Self::build(source, Some(text))
@@ -56,15 +59,50 @@ impl RuleSet {
         Self::build(source, None)
     }
 
+    /// Every error and warning of a rule file, in file order, without building the set: the
+    /// validation step on its own, for editors, CI and the `check` example.
+    ///
+    /// ```
+    /// let text = r#"RuleSet(name: "clinic", version: "1",
+    ///     diagnoses: [Diagnosis(id: "pfps", name: "Runner's knee", source: "Crossley 2016", steps: [])],
+    ///     rules: [Rule(id: "stairs", when: Has(PainOnStairs), then: [Suggest("pfsp", 1.0)], source: "Crossley 2016")],
+    /// )"#;
+    /// let found = patella::RuleSet::check(text)?;
+    /// let e = found.iter().find(|d| d.is_error()).unwrap();
+    /// assert_eq!(e.code(), "E0102");
+    /// assert_eq!(e.to_string(), "3:72: error[E0102]: unknown diagnosis `pfsp` in rule `stairs` (did you mean `pfps`?)");
+    /// # Ok::<(), patella::ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`ParseError`] when the text is not a rule file at all.
+    pub fn check(text: &str) -> Result<Vec<Diagnostic>, ParseError> {
+        let source: RuleSetSource = parse_ron(text)?;
+        Ok(validate(&source, Some(text)))
+    }
+
     fn build(source: RuleSetSource, text: Option<&str>) -> Result<RuleSet, RuleSetError> {
-        let problems = validate(&source, text);
-        if !problems.is_empty() {
-            return Err(RuleSetError::Invalid(problems));
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = validate(&source, text)
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(RuleSetError::Invalid(errors));
         }
         let compiled = compile::compile(&source);
         Ok(RuleSet {
-            inner: Arc::new(Inner { source, compiled }),
+            inner: Arc::new(Inner {
+                source,
+                compiled,
+                warnings,
+            }),
         })
+    }
+
+    /// The warnings found when the set was loaded: entries nothing uses, repeated rules,
+    /// diagnoses without steps. Empty for the default set.
+    #[must_use]
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.inner.warnings
     }
 
     /// The rule file this set was built from.
@@ -110,9 +148,10 @@ mod tests {
     }
 
     #[test]
-    fn the_default_set_loads_without_problems() {
-        if let Err(e) = RuleSet::from_ron(DEFAULT_RULES) {
-            panic!("{e}");
+    fn the_default_set_loads_without_errors_or_warnings() {
+        match RuleSet::from_ron(DEFAULT_RULES) {
+            Ok(set) => assert_eq!(set.warnings(), &[] as &[Diagnostic]),
+            Err(e) => panic!("{e}"),
         }
     }
 }

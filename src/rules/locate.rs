@@ -14,6 +14,10 @@ use crate::error::Position;
 pub(crate) struct IdIndex {
     /// (top-level field, id) to byte offsets of the id's opening quote, in file order.
     ids: HashMap<(String, String), Vec<usize>>,
+    /// Every id's offset, sorted: where one item's text ends and the next begins.
+    starts: Vec<usize>,
+    /// Top-level field names (`name`, `version`, `rules`, ...) to their first offset.
+    fields: HashMap<String, usize>,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
     text_len: usize,
@@ -23,13 +27,48 @@ impl IdIndex {
     pub(crate) fn new(text: &str) -> IdIndex {
         let mut index = IdIndex {
             ids: HashMap::new(),
+            starts: Vec::new(),
+            fields: HashMap::new(),
             line_starts: std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect(),
             text_len: text.len(),
         };
         index.scan(text);
+        index.starts = index.ids.values().flatten().copied().collect();
+        index.starts.sort_unstable();
         index
+    }
+
+    /// The position of the top-level field `name`, such as `version`.
+    pub(crate) fn field(&self, text: &str, name: &str) -> Option<Position> {
+        self.fields.get(name).map(|&at| self.position(text, at))
+    }
+
+    /// The first occurrence of `needle` inside the `nth` item `id` of list `field`: after its
+    /// id, before the next item's id. Falls back to the id itself.
+    pub(crate) fn locate_in(
+        &self,
+        text: &str,
+        field: &str,
+        id: &str,
+        nth: usize,
+        needle: &str,
+    ) -> Option<Position> {
+        let offsets = self.ids.get(&(field.to_owned(), id.to_owned()))?;
+        let &start = offsets.get(nth)?;
+        let end = self
+            .starts
+            .get(self.starts.partition_point(|&s| s <= start))
+            .copied()
+            .unwrap_or(self.text_len);
+        // Skip the id's own quoted text, so that a reference equal to the id is found after it.
+        let from = start + id.len() + 2;
+        let at = text
+            .get(from.min(end)..end)
+            .and_then(|region| region.find(needle))
+            .map_or(start, |i| from + i);
+        Some(self.position(text, at))
     }
 
     /// The position of the `nth` (0-based) declaration of `id` in the top-level list `field`.
@@ -86,6 +125,7 @@ impl IdIndex {
                         // Depth 1 is inside `RuleSet(...)`: its field names.
                         if depth == 1 {
                             field = name.to_owned();
+                            self.fields.entry(field.clone()).or_insert(s);
                         }
                         pending_id = name == "id";
                     }

@@ -24,6 +24,7 @@
 //! programs only ever call [`RuleSet::from_ron`](crate::RuleSet::from_ron).
 
 mod locate;
+mod satisfy;
 pub(crate) mod validate;
 
 use serde::{Deserialize, Serialize};

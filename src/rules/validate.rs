@@ -1,16 +1,19 @@
-//! Semantic checks of a parsed rule file: every problem at once, each naming the rule or
-//! catalogue entry at fault and, when the file's text is known, its line and column.
+//! Semantic checks of a parsed rule file: every problem at once, errors and warnings, each
+//! with a stable code, the rule or catalogue entry at fault and, when the file's text is known,
+//! its line and column.
 //!
-//! What passes here can be compiled and evaluated without any further check: references
-//! resolve, patterns are acyclic, nesting is bounded. The work is linear in the size of the
-//! file: each pattern is analysed once, never expanded, so patterns that use patterns many
-//! times over cannot blow up.
+//! What passes without errors can be compiled and evaluated without any further check:
+//! references resolve, patterns are acyclic, nesting is bounded. The work is linear in the size
+//! of the file: each pattern is analysed once, never expanded, so patterns that use patterns
+//! many times over cannot blow up.
 
 use std::collections::{HashMap, HashSet};
 
 use super::locate::IdIndex;
+use super::satisfy::Implied;
 use super::{Action, Condition, RuleSetSource};
-use crate::error::{ValidationError, ValidationErrorKind};
+use crate::diagnostic::{Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you_mean};
+use crate::facts::Num;
 use crate::model::Symptom;
 
 /// Deepest nesting of conditions allowed, patterns expanded. Real rules need a handful.
@@ -22,179 +25,266 @@ pub(crate) const MAX_WEIGHT: f64 = 1000.0;
 /// The step id the report uses for the escalation action; catalogues may not take it.
 const RESERVED_STEP: &str = crate::report::ESCALATION_STEP;
 
-/// Collects every problem of `src`. `text` is the file it came from, used for positions.
-pub(crate) fn validate(src: &RuleSetSource, text: Option<&str>) -> Vec<ValidationError> {
+/// Every error and warning of `src`, in file order when `text` (the file it came from) is
+/// given, else in the order found.
+pub(crate) fn validate(src: &RuleSetSource, text: Option<&str>) -> Vec<Diagnostic> {
     let mut v = Validator {
         located: text.map(|t| (t, IdIndex::new(t))),
-        errors: Vec::new(),
+        found: Vec::new(),
         pattern_ids: src.patterns.iter().map(|p| p.id.clone()).collect(),
     };
     v.check(src);
-    v.errors
+    let mut found = v.found;
+    // Stable: problems without a position keep their order, after the located ones.
+    found.sort_by_key(|d| d.position.map_or((usize::MAX, 0), |p| (p.line, p.column)));
+    found
 }
 
-/// Which top-level list an item belongs to, and its id.
-type Item<'a> = (&'static str, &'a str);
+/// An item of the file: its list, its id, and which of the items with that id it is (ids can
+/// repeat, which is itself reported).
+#[derive(Debug, Clone, Copy)]
+struct At<'a> {
+    kind: ItemKind,
+    id: &'a str,
+    nth: usize,
+}
 
 struct Validator<'t> {
     located: Option<(&'t str, IdIndex)>,
-    errors: Vec<ValidationError>,
+    found: Vec<Diagnostic>,
     /// Every declared pattern id, to tell an unknown pattern from one caught in a cycle.
     pattern_ids: HashSet<String>,
 }
 
-/// What a condition tree tests, patterns expanded: how deep it goes, and a symptom tested
-/// under an even (`positive`) or odd (`negated`) number of `Not`s.
-#[derive(Debug, Clone, Copy, Default)]
+/// What a condition tree tests, patterns expanded: how deep it goes, a symptom tested under an
+/// even (`positive`) or odd (`negated`) number of `Not`s, and the facts it implies.
+#[derive(Debug, Clone, Default)]
 struct Shape {
     depth: usize,
     positive: Option<Symptom>,
     negated: Option<Symptom>,
+    implied: Implied,
+}
+
+/// For each entry of a list, how many entries before it share its id.
+fn occurrences<'s>(ids: impl Iterator<Item = &'s str>) -> Vec<usize> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    ids.map(|id| {
+        let n = seen.entry(id).or_insert(0);
+        *n += 1;
+        *n - 1
+    })
+    .collect()
 }
 
 impl Validator<'_> {
-    fn push(&mut self, kind: ValidationErrorKind, item: Option<Item<'_>>, nth: usize) {
-        let position = match (&self.located, item) {
-            (Some((text, index)), Some((field, id))) => index.locate(text, field, id, nth),
+    /// Records a problem. `needle` is text inside the item to point at (a reference, say);
+    /// without it, or when it cannot be found, the position is the item's id.
+    fn push(&mut self, kind: K, at: Option<At<'_>>, needle: Option<&str>, hint: Option<String>) {
+        let position = match (&self.located, at) {
+            (Some((text, index)), Some(at)) => match needle {
+                Some(n) => index.locate_in(text, at.kind.field(), at.id, at.nth, n),
+                None => index.locate(text, at.kind.field(), at.id, at.nth),
+            },
+            (Some((text, index)), None) => needle.and_then(|n| index.field(text, n)),
             _ => None,
         };
-        self.errors.push(ValidationError {
+        let hint = hint.or_else(|| default_hint(&kind).map(str::to_owned));
+        self.found.push(Diagnostic {
             kind,
-            item: item.map(|(_, id)| id.to_owned()),
+            item: at.map(|a| Item {
+                kind: a.kind,
+                id: a.id.to_owned(),
+            }),
             position,
+            hint,
         });
     }
 
     fn check(&mut self, src: &RuleSetSource) {
-        if src.name.trim().is_empty() {
-            self.push(ValidationErrorKind::Empty("name"), None, 0);
+        for (field, value) in [("name", &src.name), ("version", &src.version)] {
+            if value.trim().is_empty() {
+                self.push(K::Empty(field), None, Some(field), None);
+            }
         }
-        if src.version.trim().is_empty() {
-            self.push(ValidationErrorKind::Empty("version"), None, 0);
-        }
-        let diagnoses = self.ids("diagnoses", src.diagnoses.iter().map(|d| d.id.as_str()));
-        let steps = self.ids("steps", src.steps.iter().map(|s| s.id.as_str()));
-        let factors = self.ids("factors", src.factors.iter().map(|f| f.id.as_str()));
-        self.ids("patterns", src.patterns.iter().map(|p| p.id.as_str()));
-        self.ids("rules", src.rules.iter().map(|r| r.id.as_str()));
+        let diagnoses = self.ids(
+            ItemKind::Diagnosis,
+            src.diagnoses.iter().map(|d| d.id.as_str()),
+        );
+        let steps = self.ids(ItemKind::Step, src.steps.iter().map(|s| s.id.as_str()));
+        let factors = self.ids(ItemKind::Factor, src.factors.iter().map(|f| f.id.as_str()));
+        self.ids(
+            ItemKind::Pattern,
+            src.patterns.iter().map(|p| p.id.as_str()),
+        );
+        self.ids(ItemKind::Rule, src.rules.iter().map(|r| r.id.as_str()));
 
-        for d in &src.diagnoses {
-            let item = Some(("diagnoses", d.id.as_str()));
-            self.non_empty(&[("name", &d.name), ("source", &d.source)], item);
+        let nth = occurrences(src.diagnoses.iter().map(|d| d.id.as_str()));
+        for (d, &nth) in src.diagnoses.iter().zip(&nth) {
+            let at = Some(At {
+                kind: ItemKind::Diagnosis,
+                id: &d.id,
+                nth,
+            });
+            self.non_empty(&[("name", &d.name), ("source", &d.source)], at);
             for s in &d.steps {
                 if !steps.contains(s.as_str()) {
-                    self.unknown("step", s, item);
+                    self.unknown("step", s, &steps, at);
                 }
             }
-        }
-        for s in &src.steps {
-            let item = Some(("steps", s.id.as_str()));
-            if s.id == RESERVED_STEP {
-                self.push(ValidationErrorKind::ReservedId(RESERVED_STEP), item, 0);
+            if d.steps.is_empty() {
+                self.push(K::NoSteps, at, None, None);
             }
-            self.non_empty(&[("text", &s.text)], item);
         }
-        for f in &src.factors {
-            let item = Some(("factors", f.id.as_str()));
-            self.non_empty(&[("text", &f.text), ("advice", &f.advice)], item);
+        let nth = occurrences(src.steps.iter().map(|s| s.id.as_str()));
+        for (s, &nth) in src.steps.iter().zip(&nth) {
+            let at = Some(At {
+                kind: ItemKind::Step,
+                id: &s.id,
+                nth,
+            });
+            if s.id == RESERVED_STEP {
+                self.push(K::ReservedId(RESERVED_STEP), at, None, None);
+            }
+            self.non_empty(&[("text", &s.text)], at);
+        }
+        let nth = occurrences(src.factors.iter().map(|f| f.id.as_str()));
+        for (f, &nth) in src.factors.iter().zip(&nth) {
+            let at = Some(At {
+                kind: ItemKind::Factor,
+                id: &f.id,
+                nth,
+            });
+            self.non_empty(&[("text", &f.text), ("advice", &f.advice)], at);
         }
 
         let patterns = self.patterns(src);
-        for r in &src.rules {
-            let item = Some(("rules", r.id.as_str()));
-            self.non_empty(&[("source", &r.source)], item);
+        let nth = occurrences(src.rules.iter().map(|r| r.id.as_str()));
+        for (r, &nth) in src.rules.iter().zip(&nth) {
+            let at = Some(At {
+                kind: ItemKind::Rule,
+                id: &r.id,
+                nth,
+            });
+            self.non_empty(&[("source", &r.source)], at);
             if r.then.is_empty() {
-                self.push(ValidationErrorKind::NoActions, item, 0);
+                self.push(K::NoActions, at, None, None);
             }
-            let shape = self.condition(&r.when, &patterns, item, 1);
-            if shape.depth > MAX_DEPTH {
-                self.push(ValidationErrorKind::TooDeep(MAX_DEPTH), item, 0);
-            }
+            let shape = self.condition(&r.when, &patterns, at, 1);
+            self.shape_problems(&shape, at);
             let mut escalates = false;
             for action in &r.then {
                 match action {
                     Action::Suggest(id, w) => {
                         if !diagnoses.contains(id.as_str()) {
-                            self.unknown("diagnosis", id, item);
+                            self.unknown("diagnosis", id, &diagnoses, at);
                         }
                         if !(w.is_finite() && *w > 0.0 && *w <= MAX_WEIGHT) {
-                            self.push(ValidationErrorKind::BadWeight(*w), item, 0);
+                            self.push(K::BadWeight(*w), at, Some("Suggest"), None);
                         }
                     }
                     Action::Recommend(ids) => {
                         if ids.is_empty() {
-                            self.push(ValidationErrorKind::EmptyList("Recommend"), item, 0);
+                            self.push(K::EmptyList("Recommend"), at, Some("Recommend"), None);
                         }
                         for id in ids {
                             if !steps.contains(id.as_str()) {
-                                self.unknown("step", id, item);
+                                self.unknown("step", id, &steps, at);
                             }
                         }
                     }
                     Action::Factor(id) => {
                         if !factors.contains(id.as_str()) {
-                            self.unknown("factor", id, item);
+                            self.unknown("factor", id, &factors, at);
                         }
                     }
                     Action::Escalate(_, reason) => {
                         escalates = true;
-                        self.non_empty(&[("reason", reason)], item);
+                        self.non_empty(&[("reason", reason)], at);
                     }
                 }
             }
             if escalates && let Some(symptom) = shape.negated {
                 self.push(
-                    ValidationErrorKind::EscalateUnderNot(symptom.name().to_owned()),
-                    item,
-                    0,
+                    K::EscalateUnderNot(symptom.name().to_owned()),
+                    at,
+                    Some("Not"),
+                    None,
                 );
             }
         }
+        self.unused(src);
+        self.duplicate_rules(src);
     }
 
-    fn non_empty(&mut self, fields: &[(&'static str, &str)], item: Option<Item<'_>>) {
+    /// Depth and never-true conditions, for a rule or a pattern.
+    fn shape_problems(&mut self, shape: &Shape, at: Option<At<'_>>) {
+        if shape.depth > MAX_DEPTH {
+            self.push(K::TooDeep(MAX_DEPTH), at, None, None);
+        }
+        if let Some(why) = shape.implied.when_true.own_conflict() {
+            self.push(K::NeverTrue(why.to_owned()), at, None, Some(why.to_owned()));
+        }
+    }
+
+    fn non_empty(&mut self, fields: &[(&'static str, &str)], at: Option<At<'_>>) {
         for (name, value) in fields {
             if value.trim().is_empty() {
-                self.push(ValidationErrorKind::Empty(name), item, 0);
+                self.push(K::Empty(name), at, Some(name), None);
             }
         }
     }
 
-    /// Reports duplicates and returns the set of ids of one list.
-    fn ids<'s>(
-        &mut self,
-        field: &'static str,
-        ids: impl Iterator<Item = &'s str>,
-    ) -> HashSet<&'s str> {
+    /// Reports duplicates and empty ids, and returns the set of ids of one list.
+    fn ids<'s>(&mut self, kind: ItemKind, ids: impl Iterator<Item = &'s str>) -> HashSet<&'s str> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for id in ids {
             let count = seen.entry(id).or_insert(0);
             *count += 1;
+            let at = Some(At {
+                kind,
+                id,
+                nth: *count - 1,
+            });
             if id.trim().is_empty() {
-                self.push(ValidationErrorKind::Empty("id"), None, 0);
+                self.push(K::Empty("id"), at, None, None);
             } else if *count > 1 {
-                let nth = *count - 1;
+                let first = self
+                    .located
+                    .as_ref()
+                    .and_then(|(text, index)| index.locate(text, kind.field(), id, 0));
+                let hint = first.map(|p| format!("first declared at {p}; ids must be unique"));
                 self.push(
-                    ValidationErrorKind::DuplicateId {
-                        what: singular(field),
+                    K::DuplicateId {
+                        what: kind.name(),
                         id: id.to_owned(),
                     },
-                    Some((field, id)),
-                    nth,
+                    at,
+                    None,
+                    hint,
                 );
             }
         }
         seen.into_keys().collect()
     }
 
-    fn unknown(&mut self, what: &'static str, id: &str, item: Option<Item<'_>>) {
+    fn unknown(&mut self, what: &'static str, id: &str, known: &HashSet<&str>, at: Option<At<'_>>) {
+        let hint = did_you_mean(id, known.iter().copied())
+            .map(|m| format!("did you mean `{m}`?"))
+            .or_else(|| {
+                Some(format!(
+                    "no {what} has this id; declare it, or check the spelling"
+                ))
+            });
+        let needle = format!("\"{id}\"");
         self.push(
-            ValidationErrorKind::UnknownReference {
+            K::UnknownReference {
                 what,
                 id: id.to_owned(),
             },
-            item,
-            0,
+            at,
+            Some(&needle),
+            hint,
         );
     }
 
@@ -202,18 +292,28 @@ impl Validator<'_> {
     /// behind a cycle get no shape, and `Is` of them counts as a leaf.
     fn patterns<'s>(&mut self, src: &'s RuleSetSource) -> HashMap<&'s str, Shape> {
         let mut shapes: HashMap<&str, Shape> = HashMap::new();
+        let nth = occurrences(src.patterns.iter().map(|p| p.id.as_str()));
         for i in pattern_order(src) {
             let p = &src.patterns[i];
-            let shape = self.condition(&p.when, &shapes, Some(("patterns", &p.id)), 1);
+            let at = Some(At {
+                kind: ItemKind::Pattern,
+                id: &p.id,
+                nth: nth[i],
+            });
+            let shape = self.condition(&p.when, &shapes, at, 1);
+            if let Some(why) = shape.implied.when_true.own_conflict() {
+                self.push(K::NeverTrue(why.to_owned()), at, None, Some(why.to_owned()));
+            }
             shapes.insert(p.id.as_str(), shape);
         }
-        for p in &src.patterns {
+        for (p, &nth) in src.patterns.iter().zip(&nth) {
             if !shapes.contains_key(p.id.as_str()) {
-                self.push(
-                    ValidationErrorKind::PatternCycle(p.id.clone()),
-                    Some(("patterns", &p.id)),
-                    0,
-                );
+                let at = Some(At {
+                    kind: ItemKind::Pattern,
+                    id: &p.id,
+                    nth,
+                });
+                self.push(K::PatternCycle(p.id.clone()), at, None, None);
             }
         }
         shapes
@@ -225,7 +325,7 @@ impl Validator<'_> {
         &mut self,
         c: &Condition,
         patterns: &HashMap<&str, Shape>,
-        item: Option<Item<'_>>,
+        at: Option<At<'_>>,
         depth: usize,
     ) -> Shape {
         if depth > MAX_DEPTH {
@@ -234,62 +334,84 @@ impl Validator<'_> {
                 ..Shape::default()
             };
         }
-        let list_shape = |this: &mut Self, list: &[Condition]| {
+        let leaf = Shape {
+            depth,
+            implied: Implied::leaf(c),
+            ..Shape::default()
+        };
+        let list_shape = |this: &mut Self, list: &[Condition], all: bool, any: bool| {
             let mut acc = Shape {
                 depth,
                 ..Shape::default()
             };
+            let mut parts = Vec::with_capacity(list.len());
             for child in list {
-                let s = this.condition(child, patterns, item, depth + 1);
+                let s = this.condition(child, patterns, at, depth + 1);
                 acc.depth = acc.depth.max(s.depth);
                 acc.positive = acc.positive.or(s.positive);
                 acc.negated = acc.negated.or(s.negated);
+                parts.push(s.implied);
             }
+            acc.implied = Implied::combine(&parts, all, any);
             acc
         };
         match c {
             Condition::All(list) | Condition::Any(list) => {
+                let all = matches!(c, Condition::All(_));
                 if list.is_empty() {
-                    let name = if matches!(c, Condition::All(_)) {
-                        "All"
-                    } else {
-                        "Any"
-                    };
-                    self.push(ValidationErrorKind::EmptyList(name), item, 0);
+                    let name = if all { "All" } else { "Any" };
+                    self.push(K::EmptyList(name), at, Some(&format!("{name}([")), None);
                 }
-                list_shape(self, list)
+                // A list of one is its element, whichever the combinator.
+                let single = list.len() == 1;
+                list_shape(self, list, all || single, !all || single)
             }
             Condition::AtLeast(n, list) => {
-                if *n == 0 || *n as usize > list.len() {
+                let n = *n;
+                if n == 0 || n as usize > list.len() {
                     self.push(
-                        ValidationErrorKind::BadAtLeast {
-                            n: *n,
-                            len: list.len(),
-                        },
-                        item,
-                        0,
+                        K::BadAtLeast { n, len: list.len() },
+                        at,
+                        Some("AtLeast"),
+                        None,
                     );
                 }
-                list_shape(self, list)
+                list_shape(self, list, n as usize == list.len(), n == 1)
             }
             Condition::Not(inner) => {
-                let s = self.condition(inner, patterns, item, depth + 1);
+                let s = self.condition(inner, patterns, at, depth + 1);
                 Shape {
                     depth: s.depth,
                     positive: s.negated,
                     negated: s.positive,
+                    implied: s.implied.not(),
                 }
             }
             Condition::Is(id) => match patterns.get(id.as_str()) {
                 // Expanding `Is(p)` puts p's tree where the `Is` stands.
                 Some(s) => Shape {
                     depth: depth - 1 + s.depth,
-                    ..*s
+                    positive: s.positive,
+                    negated: s.negated,
+                    implied: s.implied.inherited(),
                 },
                 None => {
                     // Known patterns missing here are in a cycle, reported once elsewhere.
-                    if !self.pattern_exists(id) {
-                        self.unknown("pattern", id, item);
+                    if !self.pattern_ids.contains(id.as_str()) {
+                        let known: HashSet<&str> =
+                            self.pattern_ids.iter().map(String::as_str).collect();
+                        let hint = did_you_mean(id, known.iter().copied())
+                            .map(|m| format!("did you mean `{m}`?"));
+                        let needle = format!("\"{id}\"");
+                        self.push(
+                            K::UnknownReference {
+                                what: "pattern",
+                                id: id.clone(),
+                            },
+                            at,
+                            Some(&needle),
+                            hint,
+                        );
                     }
                     Shape {
                         depth,
@@ -298,43 +420,170 @@ impl Validator<'_> {
                 }
             },
             Condition::Has(s) => Shape {
-                depth,
                 positive: Some(*s),
-                negated: None,
+                ..leaf
             },
-            Condition::Age(cmp)
-            | Condition::DaysSinceOnset(cmp)
-            | Condition::PainScore(cmp)
-            | Condition::Bmi(cmp)
-            | Condition::WeeklyKm(cmp)
-            | Condition::WeeklyIncreasePct(cmp)
-            | Condition::Acwr(cmp)
-            | Condition::ShoeKm(cmp) => {
-                for t in cmp.thresholds() {
-                    if !t.is_finite() {
-                        self.push(ValidationErrorKind::BadThreshold(t), item, 0);
-                    }
+            _ => {
+                if let Some((n, cmp)) = Num::of(c) {
+                    self.thresholds(n, cmp, at);
                 }
-                if let super::Cmp::Between(a, b) = cmp
-                    && a > b
-                {
-                    self.push(ValidationErrorKind::EmptyRange(*a, *b), item, 0);
-                }
-                Shape {
-                    depth,
-                    ..Shape::default()
-                }
+                leaf
             }
-            _ => Shape {
-                depth,
-                ..Shape::default()
-            },
         }
     }
 
-    fn pattern_exists(&self, id: &str) -> bool {
-        self.pattern_ids.contains(id)
+    fn thresholds(&mut self, n: Num, cmp: super::Cmp, at: Option<At<'_>>) {
+        let (lo, hi, range) = n.domain();
+        for t in cmp.thresholds() {
+            if !(t.is_finite() && lo <= t && t <= hi) {
+                self.push(
+                    K::ThresholdOutOfRange {
+                        field: n.name(),
+                        value: t,
+                        range,
+                    },
+                    at,
+                    Some(n.name()),
+                    None,
+                );
+            }
+        }
+        if let super::Cmp::Between(a, b) = cmp
+            && a > b
+        {
+            self.push(
+                K::EmptyRange(a, b),
+                at,
+                Some("Between"),
+                Some(format!("swap the bounds: `Between({b}, {a})`")),
+            );
+        }
     }
+
+    /// Warns of catalogue entries and patterns that nothing refers to.
+    fn unused(&mut self, src: &RuleSetSource) {
+        let mut suggested = HashSet::new();
+        let mut recommended = HashSet::new();
+        let mut factored = HashSet::new();
+        let mut used_patterns = HashSet::new();
+        for d in &src.diagnoses {
+            recommended.extend(d.steps.iter().map(String::as_str));
+        }
+        for r in &src.rules {
+            referenced_patterns(&r.when, &mut |id| {
+                used_patterns.insert(id);
+            });
+            for a in &r.then {
+                match a {
+                    Action::Suggest(id, _) => {
+                        suggested.insert(id.as_str());
+                    }
+                    Action::Recommend(ids) => recommended.extend(ids.iter().map(String::as_str)),
+                    Action::Factor(id) => {
+                        factored.insert(id.as_str());
+                    }
+                    Action::Escalate(..) => {}
+                }
+            }
+        }
+        for p in &src.patterns {
+            referenced_patterns(&p.when, &mut |id| {
+                if id != p.id {
+                    used_patterns.insert(id);
+                }
+            });
+        }
+        let lists: [(ItemKind, Vec<&str>, &HashSet<&str>); 4] = [
+            (
+                ItemKind::Diagnosis,
+                src.diagnoses.iter().map(|d| d.id.as_str()).collect(),
+                &suggested,
+            ),
+            (
+                ItemKind::Step,
+                src.steps.iter().map(|s| s.id.as_str()).collect(),
+                &recommended,
+            ),
+            (
+                ItemKind::Factor,
+                src.factors.iter().map(|f| f.id.as_str()).collect(),
+                &factored,
+            ),
+            (
+                ItemKind::Pattern,
+                src.patterns.iter().map(|p| p.id.as_str()).collect(),
+                &used_patterns,
+            ),
+        ];
+        for (kind, ids, used) in lists {
+            let nth = occurrences(ids.iter().copied());
+            for (id, nth) in ids.iter().zip(nth) {
+                // Only the first of duplicates: the rest are errors already.
+                if nth == 0 && !id.trim().is_empty() && !used.contains(id) && *id != RESERVED_STEP {
+                    let at = Some(At { kind, id, nth });
+                    self.push(
+                        K::Unused {
+                            what: kind.name(),
+                            id: (*id).to_owned(),
+                        },
+                        at,
+                        None,
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Warns of rules that repeat an earlier rule's condition and actions.
+    fn duplicate_rules(&mut self, src: &RuleSetSource) {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let nth = occurrences(src.rules.iter().map(|r| r.id.as_str()));
+        for (r, &nth) in src.rules.iter().zip(&nth) {
+            // Debug output is a faithful, comparable rendering of the tree (floats included).
+            let key = format!("{:?}{:?}", r.when, r.then);
+            match seen.get(key.as_str()) {
+                Some(first) => {
+                    let at = Some(At {
+                        kind: ItemKind::Rule,
+                        id: &r.id,
+                        nth,
+                    });
+                    self.push(K::DuplicateRule((*first).to_owned()), at, None, None);
+                }
+                None => {
+                    seen.insert(key, &r.id);
+                }
+            }
+        }
+    }
+}
+
+/// The hint a kind of problem gets when nothing more specific is known.
+fn default_hint(kind: &K) -> Option<&'static str> {
+    Some(match kind {
+        K::EmptyList("Recommend") => "list at least one step id",
+        K::EmptyList(_) => {
+            "an empty `All` is always true and an empty `Any` never true: list at least one condition"
+        }
+        K::BadAtLeast { .. } => {
+            "use `All` when every condition must hold, `Any` when one is enough"
+        }
+        K::EscalateUnderNot(_) => {
+            "escalate on what is present; keep tests of absent symptoms in rules that only suggest"
+        }
+        K::BadWeight(_) => "weights add up per diagnosis: use a positive number such as 1.0",
+        K::TooDeep(_) => "flatten nested `All`s and `Any`s",
+        K::Empty("source") => "cite the published source: authors or body, year, title, journal",
+        K::Empty(_) => "write the text, or remove the entry",
+        K::ReservedId(_) => "the report uses this id for the escalation step: choose another",
+        K::PatternCycle(_) => "a pattern cannot use itself, directly or through other patterns",
+        K::NoActions => "add `Suggest`, `Recommend`, `Escalate` or `Factor` to `then`",
+        K::Unused { .. } => "refer to it from a rule, or remove it",
+        K::DuplicateRule(_) => "remove one of the two rules",
+        K::NoSteps => "list the steps that treat it in its `steps`",
+        _ => return None,
+    })
 }
 
 /// The indices of the patterns in an order where each comes after every pattern it uses.
@@ -385,28 +634,26 @@ fn referenced_patterns<'c>(c: &'c Condition, f: &mut impl FnMut(&'c str)) {
     }
 }
 
-fn singular(field: &'static str) -> &'static str {
-    match field {
-        "diagnoses" => "diagnosis",
-        "steps" => "step",
-        "factors" => "factor",
-        "patterns" => "pattern",
-        _ => "rule",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::DiagnosticKind as ValidationErrorKind;
     use crate::error::parse_ron;
 
-    fn problems(text: &str) -> Vec<ValidationError> {
+    /// The errors of `text`; warnings are tested on their own.
+    fn problems(text: &str) -> Vec<Diagnostic> {
         let src: RuleSetSource = parse_ron(text).unwrap();
         validate(&src, Some(text))
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
     }
 
-    fn kinds(p: &[ValidationError]) -> Vec<(&ValidationErrorKind, Option<&str>)> {
-        p.iter().map(|e| (&e.kind, e.item.as_deref())).collect()
+    fn kinds(p: &[Diagnostic]) -> Vec<(&ValidationErrorKind, Option<&str>)> {
+        p.iter()
+            .filter(|d| d.is_error())
+            .map(|e| (&e.kind, e.item.as_ref().map(|i| i.id.as_str())))
+            .collect()
     }
 
     const CATALOGUE: &str = r#"
@@ -482,9 +729,20 @@ mod tests {
             dup.position.unwrap().line,
             line_of(&text, "Not(Has(Fever))")
         );
-        let a = p.iter().find(|e| e.item.as_deref() == Some("a")).unwrap();
-        assert_eq!(a.position.unwrap().line, line_of(&text, "id: \"a\""));
-        assert_eq!(a.position.unwrap().column, 22); // the opening quote of the id
+        // An unknown reference points at the reference itself, not at the rule.
+        let a = p
+            .iter()
+            .find(|e| matches!(e.kind, ValidationErrorKind::UnknownReference { .. }))
+            .unwrap();
+        let line = line_of(&text, "id: \"a\"");
+        let column = text
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .find("\"nope\"")
+            .unwrap()
+            + 1;
+        assert_eq!(a.position, Some(crate::Position { line, column }));
     }
 
     #[test]

@@ -1,0 +1,394 @@
+//! What the validator says about a rule set: [`Diagnostic`]s, each an error or a warning with a
+//! stable code, the rule or catalogue entry at fault, its position in the file and a hint.
+//!
+//! Codes never change meaning once published, so programs and CI scripts may match on them.
+//! `E01xx` are errors (the set is refused), `W02xx` warnings (the set loads). Parse errors
+//! carry `E00xx` codes ([`ParseError::code`](crate::ParseError::code)).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::error::Position;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
+pub enum Severity {
+    /// The rule set loads, but something in it is probably not what its author meant.
+    Warning,
+    /// The rule set is refused.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// Which list of the rule file an item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum ItemKind {
+    /// An entry of `rules`.
+    Rule,
+    /// An entry of `patterns`.
+    Pattern,
+    /// An entry of `diagnoses`.
+    Diagnosis,
+    /// An entry of `steps`.
+    Step,
+    /// An entry of `factors`.
+    Factor,
+}
+
+impl ItemKind {
+    /// The word for it in messages: "rule", "pattern", ...
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemKind::Rule => "rule",
+            ItemKind::Pattern => "pattern",
+            ItemKind::Diagnosis => "diagnosis",
+            ItemKind::Step => "step",
+            ItemKind::Factor => "factor",
+        }
+    }
+
+    /// The top-level field of the rule file that holds the list.
+    pub(crate) fn field(self) -> &'static str {
+        match self {
+            ItemKind::Rule => "rules",
+            ItemKind::Pattern => "patterns",
+            ItemKind::Diagnosis => "diagnoses",
+            ItemKind::Step => "steps",
+            ItemKind::Factor => "factors",
+        }
+    }
+}
+
+/// The rule, pattern or catalogue entry a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Item {
+    /// Its list.
+    pub kind: ItemKind,
+    /// Its id, as written (possibly empty, when that is the problem).
+    pub id: String,
+}
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.kind.name(), self.id)
+    }
+}
+
+/// One thing the validator found: what ([`kind`](Self::kind), with a stable
+/// [`code`](Self::code)), where (the item and its position in the file), and how to fix it.
+///
+/// Its `Display` is one line: `LINE:COL: error[E0102]: unknown step `ice` in rule `r``.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Diagnostic {
+    /// What is wrong.
+    pub kind: DiagnosticKind,
+    /// The rule, pattern or catalogue entry at fault; none for the file's name and version.
+    pub item: Option<Item>,
+    /// Where, when the rule set was loaded from text: the offending reference when it can be
+    /// found, else the item's id.
+    pub position: Option<Position>,
+    /// A suggestion, such as the id that was probably meant.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// Error or warning.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+
+    /// The stable code, such as `E0102`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// True for errors, which stop a rule set from loading.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// The message without position or code: the problem and the item it is in.
+    #[must_use]
+    pub fn message(&self) -> String {
+        match &self.item {
+            Some(item) => format!("{} in {item}", self.kind),
+            None => self.kind.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = self.position {
+            write!(f, "{p}: ")?;
+        }
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity(),
+            self.code(),
+            self.message()
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// The kinds of problem the validator finds. Each has a stable [`code`](Self::code) and a
+/// [`severity`](Self::severity).
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// `E0101`: two entries of one catalogue, or two rules, share an id.
+    #[error("duplicate {what} id `{id}`")]
+    DuplicateId {
+        /// Which list: "rule", "diagnosis", "step", "factor" or "pattern".
+        what: &'static str,
+        /// The repeated id.
+        id: String,
+    },
+    /// `E0102`: a reference to an id that no catalogue defines.
+    #[error("unknown {what} `{id}`")]
+    UnknownReference {
+        /// What kind of entry was expected.
+        what: &'static str,
+        /// The id as written.
+        id: String,
+    },
+    /// `E0103`: `All([])`, `Any([])` or `Recommend([])`.
+    #[error("empty `{0}` list")]
+    EmptyList(&'static str),
+    /// `E0104`: `AtLeast(n, list)` with n of 0 (always true) or larger than the list (never
+    /// true).
+    #[error("`AtLeast({n}, ..)` over a list of {len}: n must be from 1 to the length of the list")]
+    BadAtLeast {
+        /// The count required.
+        n: u32,
+        /// The number of conditions given.
+        len: usize,
+    },
+    /// `E0105`: a condition no assessment can make true, so the rule can never fire. Holds
+    /// the reason, such as "`Onset(Acute)` and `Onset(Chronic)` cannot both hold".
+    #[error("condition can never be true")]
+    NeverTrue(String),
+    /// `E0106`: an `Escalate` action whose condition tests a symptom under `Not`.
+    #[error(
+        "escalation depends on a symptom being absent (`Not` over `Has({0})`): adding a symptom would lower it"
+    )]
+    EscalateUnderNot(String),
+    /// `E0107`: a weight that is not a finite number above zero and at most 1000.
+    #[error("weight `{0}` must be a number above 0 and at most 1000")]
+    BadWeight(f64),
+    /// `E0108`: a threshold that is not finite, or outside what the field can hold.
+    #[error("threshold `{value}` of `{field}` is outside its valid range, {range}")]
+    ThresholdOutOfRange {
+        /// The condition, such as `Age`.
+        field: &'static str,
+        /// The threshold as written.
+        value: f64,
+        /// The valid range in words.
+        range: &'static str,
+    },
+    /// `E0109`: `Between(a, b)` with a above b: no value is in it.
+    #[error("`Between({0}, {1})` is empty: the first bound must not exceed the second")]
+    EmptyRange(f64, f64),
+    /// `E0110`: conditions nested deeper than the limit.
+    #[error("conditions nested deeper than {0} levels")]
+    TooDeep(usize),
+    /// `E0111`: a required text, such as a rule's `source`, is empty.
+    #[error("`{0}` must not be empty")]
+    Empty(&'static str),
+    /// `E0112`: an id the crate uses itself.
+    #[error("the id `{0}` is reserved")]
+    ReservedId(&'static str),
+    /// `E0113`: a pattern that refers to itself, directly or through others, or depends on
+    /// one that does.
+    #[error("pattern `{0}` is in, or depends on, a cycle of patterns")]
+    PatternCycle(String),
+    /// `E0114`: a rule with no actions.
+    #[error("rule has no actions")]
+    NoActions,
+    /// `W0201`: a catalogue entry or pattern that no rule can reach.
+    #[error("{what} `{id}` is never used")]
+    Unused {
+        /// "diagnosis", "step", "factor" or "pattern".
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// `W0202`: a rule with the same condition and actions as an earlier one.
+    #[error("same condition and actions as rule `{0}`")]
+    DuplicateRule(String),
+    /// `W0203`: a diagnosis with no treatment step of its own.
+    #[error("diagnosis has no treatment steps")]
+    NoSteps,
+}
+
+impl DiagnosticKind {
+    /// The stable code: `E01xx` for errors, `W02xx` for warnings.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            DiagnosticKind::DuplicateId { .. } => "E0101",
+            DiagnosticKind::UnknownReference { .. } => "E0102",
+            DiagnosticKind::EmptyList(_) => "E0103",
+            DiagnosticKind::BadAtLeast { .. } => "E0104",
+            DiagnosticKind::NeverTrue(_) => "E0105",
+            DiagnosticKind::EscalateUnderNot(_) => "E0106",
+            DiagnosticKind::BadWeight(_) => "E0107",
+            DiagnosticKind::ThresholdOutOfRange { .. } => "E0108",
+            DiagnosticKind::EmptyRange(..) => "E0109",
+            DiagnosticKind::TooDeep(_) => "E0110",
+            DiagnosticKind::Empty(_) => "E0111",
+            DiagnosticKind::ReservedId(_) => "E0112",
+            DiagnosticKind::PatternCycle(_) => "E0113",
+            DiagnosticKind::NoActions => "E0114",
+            DiagnosticKind::Unused { .. } => "W0201",
+            DiagnosticKind::DuplicateRule(_) => "W0202",
+            DiagnosticKind::NoSteps => "W0203",
+        }
+    }
+
+    /// Warnings let the rule set load; errors do not.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        match self {
+            DiagnosticKind::Unused { .. }
+            | DiagnosticKind::DuplicateRule(_)
+            | DiagnosticKind::NoSteps => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely
+/// typo: at most a third of the word's length (and at least one edit). Case is ignored, so
+/// `painonstairs` finds `PainOnStairs`.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .filter(|&(d, c)| d <= limit && c != word)
+        .min_by_key(|&(d, c)| (d, c))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance over characters, counting a swap of two neighbours as one edit (optimal
+/// string alignment): `pfsp` is one slip from `pfps`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 0..a.len() {
+        cur[0] = i + 1;
+        for j in 0..b.len() {
+            let mut d = (prev[j] + usize::from(a[i] != b[j]))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("ice_pak", "ice_pack"), 1);
+        assert_eq!(edit_distance("same", "same"), 0);
+        assert_eq!(edit_distance("pfsp", "pfps"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let names = ["PainOnStairs", "PainOnSquatting", "Swelling", "Fever"];
+        assert_eq!(did_you_mean("PainOnStair", names), Some("PainOnStairs"));
+        assert_eq!(did_you_mean("sweling", names), Some("Swelling"));
+        assert_eq!(did_you_mean("Headache", names), None);
+        // A one-letter slip in a short word still counts.
+        assert_eq!(did_you_mean("Fevr", names), Some("Fever"));
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let kinds = [
+            DiagnosticKind::DuplicateId {
+                what: "rule",
+                id: String::new(),
+            },
+            DiagnosticKind::UnknownReference {
+                what: "step",
+                id: String::new(),
+            },
+            DiagnosticKind::EmptyList("All"),
+            DiagnosticKind::BadAtLeast { n: 0, len: 0 },
+            DiagnosticKind::NeverTrue(String::new()),
+            DiagnosticKind::EscalateUnderNot(String::new()),
+            DiagnosticKind::BadWeight(0.0),
+            DiagnosticKind::ThresholdOutOfRange {
+                field: "Age",
+                value: 0.0,
+                range: "",
+            },
+            DiagnosticKind::EmptyRange(1.0, 0.0),
+            DiagnosticKind::TooDeep(1),
+            DiagnosticKind::Empty("source"),
+            DiagnosticKind::ReservedId("escalation"),
+            DiagnosticKind::PatternCycle(String::new()),
+            DiagnosticKind::NoActions,
+            DiagnosticKind::Unused {
+                what: "step",
+                id: String::new(),
+            },
+            DiagnosticKind::DuplicateRule(String::new()),
+            DiagnosticKind::NoSteps,
+        ];
+        let mut codes: Vec<&str> = kinds.iter().map(DiagnosticKind::code).collect();
+        let n = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), n);
+        for k in &kinds {
+            let warning = k.code().starts_with('W');
+            assert_eq!(warning, k.severity() == Severity::Warning, "{k:?}");
+        }
+    }
+}
