@@ -89,7 +89,7 @@ impl fmt::Display for Item {
 /// One thing the validator found: what ([`kind`](Self::kind), with a stable
 /// [`code`](Self::code)), where (the item and its position in the file), and how to fix it.
 ///
-/// Its `Display` is one line: `LINE:COL: error[E0102]: unknown step `ice` in rule `r``.
+/// Its `Display` is one line: ``LINE:COL: error[E0102]: rule `r`: unknown step `ice` (hint)``.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Diagnostic {
@@ -123,11 +123,11 @@ impl Diagnostic {
         self.severity() == Severity::Error
     }
 
-    /// The message without position or code: the problem and the item it is in.
+    /// The message without position or code: the item, then the problem.
     #[must_use]
     pub fn message(&self) -> String {
         match &self.item {
-            Some(item) => format!("{} in {item}", self.kind),
+            Some(item) => format!("{item}: {}", self.kind),
             None => self.kind.to_string(),
         }
     }
@@ -160,7 +160,7 @@ impl std::error::Error for Diagnostic {}
 #[non_exhaustive]
 pub enum DiagnosticKind {
     /// `E0101`: two entries of one catalogue, or two rules, share an id.
-    #[error("duplicate {what} id `{id}`")]
+    #[error("id `{id}` is already used by an earlier {what}")]
     DuplicateId {
         /// Which list: "rule", "diagnosis", "step", "factor" or "pattern".
         what: &'static str,
@@ -193,14 +193,14 @@ pub enum DiagnosticKind {
     NeverTrue(String),
     /// `E0106`: an `Escalate` action whose condition tests a symptom under `Not`.
     #[error(
-        "escalation depends on a symptom being absent (`Not` over `Has({0})`): adding a symptom would lower it"
+        "escalates only while `{0}` is absent: adding a symptom must never lower the escalation"
     )]
     EscalateUnderNot(String),
     /// `E0107`: a weight that is not a finite number above zero and at most 1000.
     #[error("weight `{0}` must be a number above 0 and at most 1000")]
     BadWeight(f64),
     /// `E0108`: a threshold that is not finite, or outside what the field can hold.
-    #[error("threshold `{value}` of `{field}` is outside its valid range, {range}")]
+    #[error("threshold `{value}` for `{field}` is outside its valid range ({range})")]
     ThresholdOutOfRange {
         /// The condition, such as `Age`.
         field: &'static str,
@@ -283,19 +283,37 @@ impl DiagnosticKind {
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely
 /// typo: at most a third of the word's length (and at least one edit). Case is ignored, so
-/// `painonstairs` finds `PainOnStairs`.
+/// `painonstairs` finds `PainOnStairs`. Failing that, the shortest candidate that starts
+/// with the word (of three letters or more): `Twist` finds `Twisting`.
 pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     let lower = word.to_lowercase();
-    candidates
+    let scored: Vec<(usize, &str, bool)> = candidates
         .into_iter()
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
-        .filter(|&(d, c)| d <= limit && c != word)
-        .min_by_key(|&(d, c)| (d, c))
-        .map(|(_, c)| c)
+        .filter(|&c| c != word)
+        .map(|c| {
+            let c_lower = c.to_lowercase();
+            (
+                edit_distance(&lower, &c_lower),
+                c,
+                c_lower.starts_with(&lower),
+            )
+        })
+        .collect();
+    let close = scored
+        .iter()
+        .filter(|&&(d, _, _)| d <= limit)
+        .min_by_key(|&&(d, c, _)| (d, c));
+    let prefix = || {
+        scored
+            .iter()
+            .filter(|&&(_, _, p)| p && lower.chars().count() >= 3)
+            .min_by_key(|&&(_, c, _)| (c.len(), c))
+    };
+    close.or_else(prefix).map(|&(_, c, _)| c)
 }
 
 /// Edit distance over characters, counting a swap of two neighbours as one edit (optimal
@@ -345,6 +363,9 @@ mod tests {
         assert_eq!(did_you_mean("Headache", names), None);
         // A one-letter slip in a short word still counts.
         assert_eq!(did_you_mean("Fevr", names), Some("Fever"));
+        // A word cut short finds its completion.
+        assert_eq!(did_you_mean("Swell", names), Some("Swelling"));
+        assert_eq!(did_you_mean("Pa", names), None);
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn from_ron(e: &ron::error::SpannedError) -> ParseError {
         R::MissingStructField { field, outer } => (
             "E0004",
             format!("missing field `{field}`{}", in_outer(outer.as_deref())),
-            None,
+            Some(format!("add `{field}: ...` before the closing `)`")),
             Vec::new(),
         ),
         R::DuplicateStructField { field, outer } => (
@@ -121,7 +121,7 @@ fn from_ron(e: &ron::error::SpannedError) -> ParseError {
         other => (
             "E0001",
             lowercase_first(&other.to_string()),
-            None,
+            syntax_hint(other),
             Vec::new(),
         ),
     };
@@ -153,6 +153,23 @@ fn enum_word(outer: &str) -> &str {
         "Metric" => "figure",
         other => other,
     }
+}
+
+/// Hints for the syntax slips people make most.
+fn syntax_hint(e: &ron::Error) -> Option<String> {
+    use ron::Error as R;
+    let hint = match e {
+        R::ExpectedComma => "list entries and fields are separated by `,`",
+        R::ExpectedStructLikeEnd | R::ExpectedArrayEnd => {
+            "a bracket is not closed, or a `,` is missing"
+        }
+        R::ExpectedString | R::ExpectedStringEnd => "ids and texts are written in double quotes",
+        R::ExpectedFloat | R::ExpectedInteger => {
+            "numbers are written without quotes, such as `1.0`"
+        }
+        _ => return None,
+    };
+    Some(hint.to_owned())
 }
 
 fn in_outer(outer: Option<&str>) -> String {
@@ -218,6 +235,20 @@ pub enum AssessmentError {
     /// More weeks of training than the format allows.
     #[error("`training.weekly_km` has {0} weeks, at most {max} are allowed", max = crate::model::MAX_WEEKS)]
     TooManyWeeks(usize),
+}
+
+impl AssessmentError {
+    /// The field at fault, as named in the wire format (`absent` for a contradiction); none
+    /// for a parse error, whose position says where.
+    #[must_use]
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            AssessmentError::Parse(_) => None,
+            AssessmentError::OutOfRange { field, .. } => Some(field),
+            AssessmentError::Contradiction(_) => Some("absent"),
+            AssessmentError::TooManyWeeks(_) => Some("training.weekly_km"),
+        }
+    }
 }
 
 #[cfg(test)]

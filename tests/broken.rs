@@ -137,6 +137,11 @@ fn check_prints_every_mistake_like_a_compiler() {
         );
     }
     assert!(stdout.contains("= help: did you mean `pfps`?"), "{stdout}");
+    // The README shows this very output.
+    assert!(
+        include_str!("../README.md").contains(&format!("```text\n{stdout}```")),
+        "README.md's check output is stale:\n{stdout}"
+    );
 
     // A clean file exits 0.
     let out = std::process::Command::new(env!("CARGO"))

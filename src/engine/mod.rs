@@ -70,7 +70,7 @@ impl RuleSet {
     /// let found = patella::RuleSet::check(text)?;
     /// let e = found.iter().find(|d| d.is_error()).unwrap();
     /// assert_eq!(e.code(), "E0102");
-    /// assert_eq!(e.to_string(), "3:72: error[E0102]: unknown diagnosis `pfsp` in rule `stairs` (did you mean `pfps`?)");
+    /// assert_eq!(e.to_string(), "3:72: error[E0102]: rule `stairs`: unknown diagnosis `pfsp` (did you mean `pfps`?)");
     /// # Ok::<(), patella::ParseError>(())
     /// ```
     ///

@@ -130,29 +130,43 @@ impl Assessment {
     /// treated as unknown), but its answer is only as good as its input.
     ///
     /// # Errors
-    /// The first problem found, naming the field.
+    /// The first problem [`Assessment::problems`] finds.
     pub fn validate(&self) -> Result<(), AssessmentError> {
-        fn range(
-            field: &'static str,
-            value: f64,
-            ok: bool,
-            expected: &'static str,
-        ) -> Result<(), AssessmentError> {
-            if ok {
-                Ok(())
-            } else {
-                Err(AssessmentError::OutOfRange {
+        match self.problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of the values, each naming its field, in field order; empty when the
+    /// assessment is valid. For a form that marks every wrong field at once.
+    ///
+    /// ```
+    /// use patella::{Assessment, AssessmentError};
+    /// let mut a = Assessment::from_ron("(onset: Chronic)")?;
+    /// a.pain_score = Some(12);
+    /// a.training.weekly_km = vec![30.0, f64::NAN];
+    /// let fields: Vec<&str> = a.problems().iter().filter_map(AssessmentError::field).collect();
+    /// assert_eq!(fields, ["pain_score", "training.weekly_km"]);
+    /// # Ok::<(), patella::AssessmentError>(())
+    /// ```
+    #[must_use]
+    pub fn problems(&self) -> Vec<AssessmentError> {
+        let mut found = Vec::new();
+        let mut range = |field: &'static str, value: f64, ok: bool, expected: &'static str| {
+            if !ok {
+                found.push(AssessmentError::OutOfRange {
                     field,
                     value,
                     expected,
-                })
+                });
             }
-        }
+        };
         if let Some(age) = self.age {
-            range("age", f64::from(age), age <= 120, "expected 0 to 120")?;
+            range("age", f64::from(age), age <= 120, "expected 0 to 120");
         }
         if let Some(p) = self.pain_score {
-            range("pain_score", f64::from(p), p <= 10, "expected 0 to 10")?;
+            range("pain_score", f64::from(p), p <= 10, "expected 0 to 10");
         }
         if let Some(bmi) = self.bmi {
             range(
@@ -160,19 +174,16 @@ impl Assessment {
                 bmi,
                 bmi.is_finite() && (5.0..=150.0).contains(&bmi),
                 "expected a number from 5 to 150",
-            )?;
+            );
         }
         let t = &self.training;
-        if t.weekly_km.len() > MAX_WEEKS {
-            return Err(AssessmentError::TooManyWeeks(t.weekly_km.len()));
-        }
         for &km in &t.weekly_km {
             range(
                 "training.weekly_km",
                 km,
                 km.is_finite() && (0.0..=2000.0).contains(&km),
                 "expected kilometres from 0 to 2000",
-            )?;
+            );
         }
         if let Some(km) = t.shoe_km {
             range(
@@ -180,12 +191,15 @@ impl Assessment {
                 km,
                 km.is_finite() && (0.0..=100_000.0).contains(&km),
                 "expected kilometres from 0 to 100000",
-            )?;
+            );
         }
-        if let Some(s) = self.present.iter().find(|s| self.absent.contains(s)) {
-            return Err(AssessmentError::Contradiction(*s));
+        if t.weekly_km.len() > MAX_WEEKS {
+            found.push(AssessmentError::TooManyWeeks(t.weekly_km.len()));
         }
-        Ok(())
+        for s in self.present.iter().filter(|s| self.absent.contains(s)) {
+            found.push(AssessmentError::Contradiction(*s));
+        }
+        found
     }
 }
 
@@ -354,6 +368,29 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(err, AssessmentError::TooManyWeeks(13));
+    }
+
+    #[test]
+    fn problems_lists_every_field_at_fault() {
+        let mut a = Assessment::new(Onset::Acute);
+        a.age = Some(130);
+        a.bmi = Some(f64::INFINITY);
+        a.training.shoe_km = Some(-1.0);
+        a.present = vec![Symptom::Fever, Symptom::Swelling];
+        a.absent = vec![Symptom::Swelling, Symptom::Fever];
+        let fields: Vec<_> = a.problems().iter().map(|e| e.field()).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("age"),
+                Some("bmi"),
+                Some("training.shoe_km"),
+                Some("absent"),
+                Some("absent")
+            ]
+        );
+        assert_eq!(a.validate(), Err(a.problems()[0].clone()));
+        assert!(Assessment::new(Onset::Chronic).problems().is_empty());
     }
 
     #[test]

@@ -447,3 +447,79 @@ pub(crate) fn in_domain(n: Num, cmp: Cmp) -> bool {
         .all(|t| t.is_finite() && lo <= t && t <= hi)
         && !matches!(cmp, Cmp::Between(a, b) if a > b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::parse_ron;
+
+    /// Why `condition` (RON) can never be true, if the analysis finds a reason.
+    fn never(condition: &str) -> Option<String> {
+        let c: Condition = parse_ron(condition).unwrap();
+        summarise(&c).when_true.own_conflict().map(str::to_owned)
+    }
+
+    /// The summary of a condition without patterns, as the validator builds it.
+    fn summarise(c: &Condition) -> Implied {
+        match c {
+            Condition::All(l) | Condition::Any(l) => {
+                let all = matches!(c, Condition::All(_));
+                let single = l.len() == 1;
+                let parts: Vec<Implied> = l.iter().map(summarise).collect();
+                Implied::combine(&parts, all || single, !all || single)
+            }
+            Condition::AtLeast(n, l) => {
+                let parts: Vec<Implied> = l.iter().map(summarise).collect();
+                Implied::combine(&parts, *n as usize == l.len(), *n == 1)
+            }
+            Condition::Not(inner) => summarise(inner).not(),
+            leaf => Implied::leaf(leaf),
+        }
+    }
+
+    #[test]
+    fn finds_conditions_no_assessment_satisfies() {
+        for c in [
+            "All([Onset(Acute), Onset(Chronic)])",
+            "All([Not(Onset(Acute)), Not(Onset(Chronic))])",
+            "All([Has(Fever), Not(Any([Has(Swelling), Has(Fever)]))])",
+            "All([Has(Fever), Not(Not(Not(Has(Fever))))])",
+            "All([Age(Above(60)), Age(Below(50))])",
+            "All([Age(AtLeast(50)), Age(Below(50))])",
+            "All([Age(Above(50)), Not(Age(Above(40)))])",
+            "PainScore(Below(0))",
+            "PainScore(Above(10))",
+            "All([Missing(Mechanism), Not(Mechanism(Fall))])",
+            "All([Missing(Age), Age(Between(10, 20))])",
+            "All([Mechanism(Twisting), Mechanism(Fall)])",
+            "AtLeast(2, [Sex(Female), Sex(Male)])",
+            "All([Location(OuterKnee), All([Not(Location(OuterKnee))])])",
+            "All([Downhill, Not(Downhill)])",
+        ] {
+            assert!(never(c).is_some(), "{c} was not caught");
+        }
+    }
+
+    #[test]
+    fn never_flags_a_condition_that_can_hold() {
+        // Each of these is true for some assessment; a false alarm would refuse a good rule.
+        for c in [
+            "All([Onset(Acute), Not(Onset(Chronic))])",
+            "All([Age(AtLeast(50)), Age(AtMost(50))])",
+            "All([Age(Above(50)), Not(Age(Above(60)))])",
+            "Any([Has(Fever), Not(Has(Fever))])",
+            "All([Has(Fever), Not(Not(Has(Fever)))])",
+            "All([Mechanism(Twisting), Not(Mechanism(Fall))])",
+            "All([Not(Missing(Age)), Age(Above(3))])",
+            "AtLeast(1, [Onset(Acute), Onset(Chronic)])",
+            "All([Location(OuterKnee), Location(InnerJointLine)])",
+            "All([Not(Age(Between(20, 30))), Age(Between(25, 26))])", // age unknown is not false
+            "Any([All([Onset(Acute), Onset(Chronic)]), Has(Fever)])",
+            "All([WeeklyIncreasePct(AtLeast(-100)), Acwr(Above(1.5))])",
+            "All([Missing(Sex), Not(Has(Fever))])",
+            "PainScore(AtLeast(10))",
+        ] {
+            assert_eq!(never(c), None, "{c} was flagged");
+        }
+    }
+}
