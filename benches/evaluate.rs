@@ -1,52 +1,127 @@
-//! Criterion benchmarks of the two costs a program pays: loading the default rule set once,
-//! and evaluating an assessment (many times). Inputs are built outside the timed closures.
+//! Criterion benchmarks of what a program pays: loading a rule set once, and evaluating
+//! assessments many times, alone and across threads. Inputs are built outside the timed
+//! closures; `Throughput::Elements` makes criterion report the time per assessment.
+//!
+//! `cargo bench --bench evaluate`; BENCHMARKS.md records the figures and what they mean.
+
+#[path = "../tests/support/generate.rs"]
+mod generate;
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use patella::{Assessment, Case, DEFAULT_RULES, RuleSet};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use patella::{Assessment, Case, DEFAULT_RULES, Outcome, RuleSet};
 
-/// The assessments of every case file the project can see.
-fn assessments() -> Vec<Assessment> {
+/// How many assessments the default-set benches cycle through.
+const MIX: usize = 50;
+
+/// Fifty realistic assessments: the vignettes of every case file and bundled example the
+/// project can see, repeated in order until there are fifty.
+fn realistic() -> Vec<Assessment> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
+    let mut files = Vec::new();
     for dir in ["tests/cases", "../shared/cases", "examples/assessments"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let Ok(text) = std::fs::read_to_string(e.path()) else {
-                continue;
-            };
-            if let Ok(case) = Case::from_ron(&text) {
-                out.push(case.assessment);
-            } else if let Ok(a) = Assessment::from_ron(&text) {
-                out.push(a);
-            }
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            files.extend(entries.flatten().map(|e| e.path()));
         }
     }
-    out
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if let Ok(case) = Case::from_ron(&text) {
+            out.push(case.assessment);
+        } else if let Ok(a) = Assessment::from_ron(&text) {
+            out.push(a);
+        }
+    }
+    assert!(!out.is_empty(), "no assessments found to benchmark");
+    out.iter().cycle().take(MIX).cloned().collect()
 }
 
 fn load(c: &mut Criterion) {
-    c.bench_function("load default rule set (parse, validate, compile)", |b| {
+    c.bench_function("load/default (parse, validate, compile)", |b| {
         b.iter(|| RuleSet::from_ron(black_box(DEFAULT_RULES)))
     });
 }
 
 fn evaluate(c: &mut Criterion) {
     let rules = RuleSet::default();
-    let all = assessments();
-    assert!(!all.is_empty(), "no assessments found to benchmark");
-    c.bench_function(&format!("evaluate {} assessments", all.len()), |b| {
+    let all = realistic();
+    let mut g = c.benchmark_group("evaluate");
+    g.throughput(Throughput::Elements(all.len() as u64));
+    g.bench_function("report", |b| {
         b.iter(|| {
             for a in &all {
                 black_box(rules.evaluate(black_box(a)));
             }
         })
     });
+    let mut outcome = Outcome::new();
+    g.bench_function("into reused outcome", |b| {
+        b.iter(|| {
+            for a in &all {
+                rules.evaluate_into(black_box(a), &mut outcome);
+                black_box(outcome.level());
+            }
+        })
+    });
+    g.finish();
 }
 
-criterion_group!(benches, load, evaluate);
+fn scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scaling");
+    g.sample_size(10);
+    let mut lcg = generate::Lcg::new(7);
+    let assessments: Vec<Assessment> = (0..MIX).map(|_| generate::assessment(&mut lcg)).collect();
+    for n in [100usize, 1_000, 10_000] {
+        let text = generate::rule_set(n, 1);
+        g.throughput(Throughput::Elements(1));
+        g.bench_with_input(BenchmarkId::new("load", n), &text, |b, text| {
+            b.iter(|| RuleSet::from_ron(black_box(text)))
+        });
+        let rules = RuleSet::from_ron(&text).expect("generated sets are valid");
+        g.throughput(Throughput::Elements(assessments.len() as u64));
+        g.bench_with_input(BenchmarkId::new("evaluate", n), &rules, |b, rules| {
+            b.iter(|| {
+                for a in &assessments {
+                    black_box(rules.evaluate(black_box(a)));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let rules = RuleSet::default();
+    let all = realistic();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = 20_000;
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements((threads * per_thread) as u64));
+    g.bench_function(format!("{threads} threads, shared &RuleSet"), |b| {
+        b.iter(|| {
+            std::thread::scope(|s| {
+                for t in 0..threads {
+                    let (rules, all) = (&rules, &all);
+                    s.spawn(move || {
+                        let mut outcome = Outcome::new();
+                        for i in 0..per_thread {
+                            rules.evaluate_into(&all[(i + t) % all.len()], &mut outcome);
+                            black_box(outcome.level());
+                        }
+                    });
+                }
+            });
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, load, evaluate, scaling, batch);
 criterion_main!(benches);

@@ -31,10 +31,10 @@ mod report;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
-pub use engine::{DEFAULT_RULES, RuleSet};
+pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
 pub use error::{AssessmentError, ParseError, Position, RuleSetError};
 pub use model::{
     Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,
     Symptom, TrainingLoad, Verdict,
 };
-pub use report::{Diagnosis, Dose, Escalation, Factor, Level, Phase, Reason, Report, Step};
+pub use report::{Diagnosis, Dose, Escalation, Factor, Level, Phase, Reason, Report, Step, Text};

@@ -2,8 +2,91 @@
 //! contributing factors, and the trace of which rules fired.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+/// Text shared between a rule set and the reports it makes: cloning it copies a pointer, not
+/// the text. Reads as a `&str` (through `Deref`, [`Text::as_str`] and comparisons with
+/// `str`), and serializes as a plain string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    /// The text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(Arc::from(s))
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Arc::from(s))
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// How soon, and where, the runner should be seen. Ordered, lowest first: the report's level is
 /// the maximum over every rule that fired, so no rule can lower it.
@@ -164,13 +247,16 @@ impl fmt::Display for Dose {
 
 /// What a rule set concluded about one assessment.
 ///
+/// Its text is shared with the rule set ([`Text`], which reads as `&str`):
+/// building a report copies no text, and a report outlives the rule set that made it.
+///
 /// Serializes with the keys `rule_set`, `diagnoses`, `escalation`, `steps`, `factors` and
 /// `fired`; `Display` renders what a runner should read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Report {
     /// The rule set that produced this report, as `name version`.
-    pub rule_set: String,
+    pub rule_set: Text,
     /// The differential, most likely first (by total weight, ties by id).
     pub diagnoses: Vec<Diagnosis>,
     /// How soon to be seen, and why.
@@ -184,7 +270,7 @@ pub struct Report {
     /// Contributing factors, with the runner's figure behind each.
     pub factors: Vec<Factor>,
     /// The ids of every rule that fired, sorted.
-    pub fired: Vec<String>,
+    pub fired: Vec<Text>,
 }
 
 /// One entry of the differential.
@@ -192,17 +278,17 @@ pub struct Report {
 #[non_exhaustive]
 pub struct Diagnosis {
     /// Catalogue id, such as `patellofemoral_pain`.
-    pub id: String,
+    pub id: Text,
     /// Name a runner reads.
-    pub name: String,
+    pub name: Text,
     /// Total weight of the rules that suggested it.
     pub weight: f64,
-    /// The rules that suggested it.
-    pub rules: Vec<String>,
+    /// The rules that suggested it, sorted.
+    pub rules: Vec<Text>,
     /// The facts those rules matched on.
-    pub facts: Vec<String>,
+    pub facts: Vec<Text>,
     /// The catalogue's source for the condition.
-    pub source: String,
+    pub source: Text,
 }
 
 /// The escalation level and every reason for it.
@@ -220,13 +306,13 @@ pub struct Escalation {
 #[non_exhaustive]
 pub struct Reason {
     /// The rule that fired.
-    pub rule: String,
+    pub rule: Text,
     /// The level it asked for.
     pub level: Level,
     /// The reason, for the runner.
-    pub text: String,
+    pub text: Text,
     /// The rule's published source.
-    pub source: String,
+    pub source: Text,
 }
 
 /// A treatment step.
@@ -234,14 +320,14 @@ pub struct Reason {
 #[non_exhaustive]
 pub struct Step {
     /// Catalogue id (`escalation` for the step that carries the escalation action).
-    pub id: String,
+    pub id: Text,
     /// When it belongs.
     pub phase: Phase,
     /// What to do.
-    pub text: String,
+    pub text: Text,
     /// How much, for exercises.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dose: Option<Dose>,
+    pub dose: Option<Arc<Dose>>,
 }
 
 /// A contributing factor found in the runner's data.
@@ -249,16 +335,16 @@ pub struct Step {
 #[non_exhaustive]
 pub struct Factor {
     /// Catalogue id.
-    pub id: String,
+    pub id: Text,
     /// What it is.
-    pub text: String,
+    pub text: Text,
     /// What to change.
-    pub advice: String,
+    pub advice: Text,
     /// The runner's own figure, in words, when the factor names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<String>,
-    /// The rules that found it.
-    pub rules: Vec<String>,
+    /// The rules that found it, sorted.
+    pub rules: Vec<Text>,
 }
 
 impl Report {

@@ -3,9 +3,11 @@
 //! bit masks and numbers of [`Facts`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::facts::{Facts, Num};
 use crate::model::{Mechanism, Onset, Sex, Surface};
+use crate::report::Text;
 use crate::report::{Dose, Level, Phase};
 use crate::rules::validate::pattern_order;
 use crate::rules::{Action, Cmp, Condition, Field, Metric, RuleSetSource};
@@ -89,12 +91,52 @@ pub(crate) enum Node {
     AtLeast(u32, Vec<Node>),
 }
 
+/// Where a node finds the values of the patterns it uses.
+pub(crate) trait Patterns {
+    /// The value of pattern `i` on the facts.
+    fn value(&mut self, f: &Facts, i: usize) -> Tri;
+}
+
+/// Values computed beforehand, in dependency order.
+impl Patterns for &[Tri] {
+    fn value(&mut self, _: &Facts, i: usize) -> Tri {
+        self.get(i).copied().unwrap_or(UNKNOWN)
+    }
+}
+
+/// Not yet computed, in [`Lazy`].
+pub(crate) const NOT_YET: Tri = 3;
+
+/// Patterns computed on first use and remembered: a pattern no surviving rule reads costs
+/// nothing, and one that many rules read is computed once.
+pub(crate) struct Lazy<'a> {
+    pub nodes: &'a [Node],
+    /// One per pattern, [`NOT_YET`] until computed.
+    pub values: &'a mut [Tri],
+}
+
+impl Patterns for Lazy<'_> {
+    fn value(&mut self, f: &Facts, i: usize) -> Tri {
+        match self.values.get(i) {
+            Some(&v) if v != NOT_YET => v,
+            Some(_) => {
+                // Patterns only use patterns before them (validated), so this terminates.
+                let nodes = self.nodes;
+                let v = nodes.get(i).map_or(UNKNOWN, |n| n.eval(f, self));
+                self.values[i] = v;
+                v
+            }
+            None => UNKNOWN,
+        }
+    }
+}
+
 impl Node {
-    /// `patterns` holds the values of the patterns before this one in dependency order.
-    pub(crate) fn eval(&self, f: &Facts, patterns: &[Tri]) -> Tri {
+    /// Kleene evaluation; `patterns` gives the values of the patterns the node uses.
+    pub(crate) fn eval(&self, f: &Facts, patterns: &mut impl Patterns) -> Tri {
         match self {
             Node::Atom(a) => a.eval(f),
-            Node::Pattern(i) => patterns.get(*i).copied().unwrap_or(UNKNOWN),
+            Node::Pattern(i) => patterns.value(f, *i),
             Node::All(list) => {
                 let mut acc = TRUE;
                 for n in list {
@@ -161,55 +203,68 @@ impl Node {
 pub(crate) enum CAction {
     Suggest(usize, f64),
     Recommend(Vec<usize>),
-    Escalate(Level, String),
+    Escalate(Level, Text),
     Factor(usize),
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CRule {
-    pub id: String,
-    pub source: String,
+    pub id: Text,
+    pub source: Text,
     pub when: Node,
     pub then: Vec<CAction>,
-    /// Leaves whose truth explains a firing.
-    pub evidence: Vec<Atom>,
+    /// Leaves whose truth explains a firing, with their words when those are fixed.
+    pub evidence_text: Vec<(Atom, Option<Text>)>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CDiagnosis {
-    pub id: String,
-    pub name: String,
-    pub source: String,
+    pub id: Text,
+    pub name: Text,
+    pub source: Text,
     pub steps: Vec<usize>,
+    /// Place in id order, to break ties in the differential.
+    pub id_rank: u32,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CStep {
-    pub id: String,
+    pub id: Text,
     pub phase: Phase,
-    pub text: String,
-    pub dose: Option<Dose>,
+    pub text: Text,
+    pub dose: Option<Arc<Dose>>,
     pub keeps_running: bool,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CFactor {
-    pub id: String,
-    pub text: String,
-    pub advice: String,
+    pub id: Text,
+    pub text: Text,
+    pub advice: Text,
     pub figure: Option<Metric>,
 }
 
-/// A rule set ready to evaluate.
+/// A rule set ready to evaluate. Text is shared (`Text`), so a report takes its text
+/// from here without copying it.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
-    pub label: String,
+    pub label: Text,
     /// Patterns in dependency order: each uses only those before it.
     pub patterns: Vec<Node>,
+    /// Rules sorted by id: evaluation in this order makes sums and lists independent of the
+    /// order of the file.
     pub rules: Vec<CRule>,
+    /// What each rule's condition requires, beside `rules` and densely packed so that the
+    /// scan that skips rules stays in cache.
+    pub needs: Vec<Needs>,
     pub diagnoses: Vec<CDiagnosis>,
     pub steps: Vec<CStep>,
+    /// Step indices in report order: by phase, then as declared.
+    pub step_order: Vec<usize>,
     pub factors: Vec<CFactor>,
+    /// The escalation step's id, and its text per level.
+    pub escalation_id: Text,
+    pub level_actions: Vec<Text>,
 }
 
 /// Compiles a rule file that [`validate`](crate::rules::validate::validate) accepted.
@@ -229,24 +284,27 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     let mut slots: HashMap<&str, usize> = HashMap::new();
     let mut patterns = Vec::new();
     let mut pattern_atoms: Vec<Vec<Atom>> = Vec::new();
+    let mut pattern_needs: Vec<Needs> = Vec::new();
     for i in pattern_order(src) {
         let p = &src.patterns[i];
         let node = lower(&p.when, &slots);
         let mut atoms = Vec::new();
         node.positive_atoms(&pattern_atoms, &mut atoms);
+        pattern_needs.push(node.needs(&pattern_needs));
         slots.insert(p.id.as_str(), patterns.len());
         patterns.push(node);
         pattern_atoms.push(atoms);
     }
     let steps_of = |ids: &[String]| ids.iter().filter_map(|s| step_ix.get(s).copied()).collect();
 
-    let rules = src
+    let mut rules: Vec<(CRule, Needs)> = src
         .rules
         .iter()
         .map(|r| {
             let when = lower(&r.when, &slots);
             let mut evidence = Vec::new();
             when.positive_atoms(&pattern_atoms, &mut evidence);
+            let needs = when.needs(&pattern_needs);
             let then = r
                 .then
                 .iter()
@@ -255,57 +313,226 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                         Action::Suggest(id, w) => CAction::Suggest(*diag_ix.get(id)?, *w),
                         Action::Recommend(ids) => CAction::Recommend(steps_of(ids)),
                         Action::Escalate(level, reason) => {
-                            CAction::Escalate(*level, reason.clone())
+                            CAction::Escalate(*level, Text::from(reason.as_str()))
                         }
                         Action::Factor(id) => CAction::Factor(*factor_ix.get(id)?),
                     })
                 })
                 .collect();
-            CRule {
-                id: r.id.clone(),
-                source: r.source.clone(),
+            let rule = CRule {
+                id: Text::from(r.id.as_str()),
+                source: Text::from(r.source.as_str()),
                 when,
                 then,
-                evidence,
-            }
+                evidence_text: evidence
+                    .into_iter()
+                    .map(|a| (a, super::eval::fixed_text(a)))
+                    .collect(),
+            };
+            (rule, needs)
         })
         .collect();
+    rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let (rules, needs): (Vec<CRule>, Vec<Needs>) = rules.into_iter().unzip();
+
+    let mut by_id: Vec<usize> = (0..src.diagnoses.len()).collect();
+    by_id.sort_by(|&a, &b| src.diagnoses[a].id.cmp(&src.diagnoses[b].id));
+    let mut id_rank = vec![0u32; src.diagnoses.len()];
+    for (rank, &d) in by_id.iter().enumerate() {
+        id_rank[d] = u32::try_from(rank).unwrap_or(u32::MAX);
+    }
+    let mut step_order: Vec<usize> = (0..src.steps.len()).collect();
+    step_order.sort_by_key(|&i| (src.steps[i].phase, i));
 
     Compiled {
-        label: format!("{} {}", src.name, src.version),
+        label: Text::from(format!("{} {}", src.name, src.version)),
         patterns,
         rules,
+        needs,
         diagnoses: src
             .diagnoses
             .iter()
-            .map(|d| CDiagnosis {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                source: d.source.clone(),
+            .zip(id_rank)
+            .map(|(d, id_rank)| CDiagnosis {
+                id: Text::from(d.id.as_str()),
+                name: Text::from(d.name.as_str()),
+                source: Text::from(d.source.as_str()),
                 steps: steps_of(&d.steps),
+                id_rank,
             })
             .collect(),
         steps: src
             .steps
             .iter()
             .map(|s| CStep {
-                id: s.id.clone(),
+                id: Text::from(s.id.as_str()),
                 phase: s.phase,
-                text: s.text.clone(),
-                dose: s.dose.clone(),
+                text: Text::from(s.text.as_str()),
+                dose: s.dose.clone().map(Arc::new),
                 keeps_running: s.keeps_running,
             })
             .collect(),
+        step_order,
         factors: src
             .factors
             .iter()
             .map(|f| CFactor {
-                id: f.id.clone(),
-                text: f.text.clone(),
-                advice: f.advice.clone(),
+                id: Text::from(f.id.as_str()),
+                text: Text::from(f.text.as_str()),
+                advice: Text::from(f.advice.as_str()),
                 figure: f.figure,
             })
             .collect(),
+        escalation_id: Text::from(crate::report::ESCALATION_STEP),
+        level_actions: Level::ALL.iter().map(|l| Text::from(l.action())).collect(),
+    }
+}
+
+/// What a condition requires to be true, for skipping rules without walking their trees.
+/// Each part is a necessary condition only: a rule that passes may still be false.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Needs {
+    /// Symptoms that must all be present.
+    pub present: u64,
+    /// Symptoms of which at least one must be present (0: no such set).
+    pub some_present: u64,
+    /// Locations that must all be given.
+    pub locations: u16,
+    /// Locations of which at least one must be given (0: no such set).
+    pub some_location: u16,
+    /// History entries that must all be listed.
+    pub history: u16,
+    /// The onset required, if any.
+    pub onset: Option<Onset>,
+    /// The mechanism required, if any.
+    pub mechanism: Option<Mechanism>,
+}
+
+impl Needs {
+    /// Whether facts can satisfy these needs; false means the condition cannot be true.
+    #[inline]
+    pub(crate) fn met_by(&self, f: &Facts) -> bool {
+        self.present & !f.present == 0
+            && (self.some_present == 0 || self.some_present & f.present != 0)
+            && self.locations & !f.locations == 0
+            && (self.some_location == 0 || self.some_location & f.locations != 0)
+            && self.history & !f.history == 0
+            && self.onset.is_none_or(|o| o == f.onset)
+            && self.mechanism.is_none_or(|m| f.mechanism == Some(m))
+    }
+
+    /// Both hold: every requirement of each.
+    fn and(self, o: Needs) -> Needs {
+        Needs {
+            present: self.present | o.present,
+            some_present: smaller(self.some_present_or_all(), o.some_present_or_all()),
+            locations: self.locations | o.locations,
+            some_location: smaller16(self.some_location_or_all(), o.some_location_or_all()),
+            history: self.history | o.history,
+            onset: self.onset.or(o.onset),
+            mechanism: self.mechanism.or(o.mechanism),
+        }
+    }
+
+    /// One of them holds: only what both require.
+    fn or(self, o: Needs) -> Needs {
+        let union = |a: u64, b: u64| if a == 0 || b == 0 { 0 } else { a | b };
+        Needs {
+            present: self.present & o.present,
+            some_present: union(self.some_present_or_all(), o.some_present_or_all()),
+            locations: self.locations & o.locations,
+            some_location: union(
+                u64::from(self.some_location_or_all()),
+                u64::from(o.some_location_or_all()),
+            ) as u16,
+            history: self.history & o.history,
+            onset: if self.onset == o.onset {
+                self.onset
+            } else {
+                None
+            },
+            mechanism: if self.mechanism == o.mechanism {
+                self.mechanism
+            } else {
+                None
+            },
+        }
+    }
+
+    /// A set of which one symptom must be present: the explicit one, or any required symptom.
+    fn some_present_or_all(self) -> u64 {
+        if self.some_present != 0 {
+            self.some_present
+        } else {
+            self.present & self.present.wrapping_neg() // the lowest required bit, or 0
+        }
+    }
+
+    fn some_location_or_all(self) -> u16 {
+        if self.some_location != 0 {
+            self.some_location
+        } else {
+            self.locations & self.locations.wrapping_neg()
+        }
+    }
+}
+
+/// The tighter of two "at least one of" sets (fewer members); 0 means none.
+fn smaller(a: u64, b: u64) -> u64 {
+    match (a, b) {
+        (0, x) | (x, 0) => x,
+        _ if a.count_ones() <= b.count_ones() => a,
+        _ => b,
+    }
+}
+
+fn smaller16(a: u16, b: u16) -> u16 {
+    smaller(u64::from(a), u64::from(b)) as u16
+}
+
+impl Node {
+    /// What must hold for this node to be true. `All` needs what every part needs; `Any`
+    /// only what all of its parts need; `Not` is not looked into.
+    fn needs(&self, patterns: &[Needs]) -> Needs {
+        let all = |list: &[Node]| {
+            list.iter()
+                .fold(Needs::default(), |acc, n| acc.and(n.needs(patterns)))
+        };
+        let any = |list: &[Node]| {
+            let mut parts = list.iter().map(|n| n.needs(patterns));
+            let first = parts.next().unwrap_or_default();
+            parts.fold(first, Needs::or)
+        };
+        match self {
+            Node::Atom(Atom::Symptom(bit)) => Needs {
+                present: *bit,
+                ..Needs::default()
+            },
+            Node::Atom(Atom::Location(bit)) => Needs {
+                locations: *bit,
+                ..Needs::default()
+            },
+            Node::Atom(Atom::History(bit)) => Needs {
+                history: *bit,
+                ..Needs::default()
+            },
+            Node::Atom(Atom::Onset(o)) => Needs {
+                onset: Some(*o),
+                ..Needs::default()
+            },
+            Node::Atom(Atom::Mechanism(m)) => Needs {
+                mechanism: Some(*m),
+                ..Needs::default()
+            },
+            Node::Atom(_) | Node::Not(_) => Needs::default(),
+            Node::Pattern(i) => patterns.get(*i).copied().unwrap_or_default(),
+            Node::All(list) => all(list),
+            Node::AtLeast(k, list) if *k as usize == list.len() => all(list),
+            // At least one part is true: what every part needs.
+            Node::Any(list) => any(list),
+            Node::AtLeast(k, list) if *k >= 1 => any(list),
+            Node::AtLeast(..) => Needs::default(),
+        }
     }
 }
 
@@ -364,33 +591,42 @@ mod tests {
         use Symptom::{Fever, Swelling};
         let f = facts(&[Fever], &[Swelling]);
         let unknown = has(Symptom::Locking);
-        assert_eq!(has(Fever).eval(&f, &[]), TRUE);
-        assert_eq!(has(Swelling).eval(&f, &[]), FALSE);
-        assert_eq!(unknown.eval(&f, &[]), UNKNOWN);
-        assert_eq!(Node::Not(Box::new(unknown.clone())).eval(&f, &[]), UNKNOWN);
+        assert_eq!(has(Fever).eval(&f, &mut [].as_slice()), TRUE);
+        assert_eq!(has(Swelling).eval(&f, &mut [].as_slice()), FALSE);
+        assert_eq!(unknown.eval(&f, &mut [].as_slice()), UNKNOWN);
         assert_eq!(
-            Node::All(vec![has(Fever), unknown.clone()]).eval(&f, &[]),
+            Node::Not(Box::new(unknown.clone())).eval(&f, &mut [].as_slice()),
             UNKNOWN
         );
         assert_eq!(
-            Node::All(vec![has(Swelling), unknown.clone()]).eval(&f, &[]),
+            Node::All(vec![has(Fever), unknown.clone()]).eval(&f, &mut [].as_slice()),
+            UNKNOWN
+        );
+        assert_eq!(
+            Node::All(vec![has(Swelling), unknown.clone()]).eval(&f, &mut [].as_slice()),
             FALSE
         );
         assert_eq!(
-            Node::Any(vec![has(Fever), unknown.clone()]).eval(&f, &[]),
+            Node::Any(vec![has(Fever), unknown.clone()]).eval(&f, &mut [].as_slice()),
             TRUE
         );
         assert_eq!(
-            Node::Any(vec![has(Swelling), unknown.clone()]).eval(&f, &[]),
+            Node::Any(vec![has(Swelling), unknown.clone()]).eval(&f, &mut [].as_slice()),
             UNKNOWN
         );
         let two = |l| Node::AtLeast(2, l);
         assert_eq!(
-            two(vec![has(Fever), unknown.clone()]).eval(&f, &[]),
+            two(vec![has(Fever), unknown.clone()]).eval(&f, &mut [].as_slice()),
             UNKNOWN
         );
-        assert_eq!(two(vec![has(Fever), has(Swelling)]).eval(&f, &[]), FALSE);
-        assert_eq!(two(vec![has(Fever), has(Fever)]).eval(&f, &[]), TRUE);
+        assert_eq!(
+            two(vec![has(Fever), has(Swelling)]).eval(&f, &mut [].as_slice()),
+            FALSE
+        );
+        assert_eq!(
+            two(vec![has(Fever), has(Fever)]).eval(&f, &mut [].as_slice()),
+            TRUE
+        );
     }
 
     #[test]

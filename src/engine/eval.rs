@@ -1,93 +1,147 @@
 //! Runs a compiled rule set on the facts of one assessment and aggregates what fired into a
 //! [`Report`]. Every rule is evaluated; nothing here depends on the order of the rules.
 
-use super::compile::{Atom, CAction, Compiled, TRUE};
+use super::compile::{Atom, CAction, Compiled, Lazy, NOT_YET, TRUE, Tri};
 use crate::facts::{Facts, Num};
-use crate::model::{History, Location, Symptom};
+use crate::model::{Assessment, History, Location, Onset, Symptom};
+use crate::report::Text;
 use crate::report::{Diagnosis, Escalation, Level, Phase, Reason, Report, Step};
 
 /// How many of the top diagnoses contribute their catalogue steps.
 const DIAGNOSES_WITH_STEPS: usize = 3;
 
-pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
-    // Each pattern once, in dependency order, however many rules use it.
-    let mut patterns = Vec::with_capacity(c.patterns.len());
-    for p in &c.patterns {
-        let value = p.eval(facts, &patterns);
-        patterns.push(value);
+/// Working memory and result of one evaluation, as indices into the compiled set. Reused
+/// across evaluations it allocates nothing once its vectors have grown to the rule set.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Run {
+    /// Value of each pattern, in dependency order.
+    patterns: Vec<Tri>,
+    /// Rules that fired, in id order.
+    pub fired: Vec<usize>,
+    /// Summed weight per diagnosis, and whether any rule suggested it.
+    pub weight: Vec<f64>,
+    suggested: Vec<bool>,
+    /// Suggested diagnoses, most likely first.
+    pub ranked: Vec<usize>,
+    step_wanted: Vec<bool>,
+    /// Steps to report, in report order (without the escalation step).
+    pub steps: Vec<usize>,
+    /// Factors reported.
+    pub factor_on: Vec<bool>,
+    /// (level, rule, action) of every `Escalate` that fired, highest level first.
+    pub reasons: Vec<(Level, usize, usize)>,
+    pub level: Level,
+}
+
+/// Clears `v` and refills it with `n` copies of `x`, within its capacity once warm.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// Evaluates every rule on `facts` into `r`.
+pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
+    // Patterns are computed when a rule first reads one, then remembered.
+    refill(&mut r.patterns, c.patterns.len(), NOT_YET);
+    let mut patterns = Lazy {
+        nodes: &c.patterns,
+        values: &mut r.patterns,
+    };
+    r.fired.clear();
+    for (i, (needs, rule)) in c.needs.iter().zip(&c.rules).enumerate() {
+        // A rule whose required facts are not there cannot be true: skip its tree.
+        if needs.met_by(facts) && rule.when.eval(facts, &mut patterns) == TRUE {
+            r.fired.push(i);
+        }
     }
-    let fired: Vec<usize> = c
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.when.eval(facts, &patterns) == TRUE)
-        .map(|(i, _)| i)
-        .collect();
 
-    // (rule, weight) per diagnosis; summed below in rule-id order, because floating-point
-    // addition is not associative and the result must not depend on the order of the file.
-    let mut suggested_by: Vec<Vec<(usize, f64)>> = vec![Vec::new(); c.diagnoses.len()];
-    let mut step_wanted = vec![false; c.steps.len()];
-    let mut factor_rules: Vec<Vec<usize>> = vec![Vec::new(); c.factors.len()];
-    let mut escalation = Escalation::default();
-
-    for &ri in &fired {
-        let rule = &c.rules[ri];
-        for action in &rule.then {
+    refill(&mut r.weight, c.diagnoses.len(), 0.0);
+    refill(&mut r.suggested, c.diagnoses.len(), false);
+    refill(&mut r.step_wanted, c.steps.len(), false);
+    refill(&mut r.factor_on, c.factors.len(), false);
+    r.reasons.clear();
+    r.level = Level::SelfCare;
+    // Rules are in id order, so weights add up in the same order whatever the file's order
+    // (floating-point addition is not associative).
+    for &ri in &r.fired {
+        for (ai, action) in c.rules[ri].then.iter().enumerate() {
             match action {
-                CAction::Suggest(d, w) => suggested_by[*d].push((ri, *w)),
+                CAction::Suggest(d, w) => {
+                    r.weight[*d] += *w;
+                    r.suggested[*d] = true;
+                }
                 CAction::Recommend(steps) => {
                     for &s in steps {
-                        step_wanted[s] = true;
+                        r.step_wanted[s] = true;
                     }
                 }
-                CAction::Escalate(level, text) => {
+                CAction::Escalate(level, _) => {
                     // Maximum, never assignment: no rule can lower what another raised.
-                    escalation.level = escalation.level.max(*level);
-                    escalation.reasons.push(Reason {
-                        rule: rule.id.clone(),
-                        level: *level,
-                        text: text.clone(),
-                        source: rule.source.clone(),
-                    });
+                    r.level = r.level.max(*level);
+                    r.reasons.push((*level, ri, ai));
                 }
-                CAction::Factor(f) => factor_rules[*f].push(ri),
+                CAction::Factor(f) => r.factor_on[*f] = true,
             }
         }
     }
 
-    for contributions in &mut suggested_by {
-        contributions.sort_by(|a, b| c.rules[a.0].id.cmp(&c.rules[b.0].id));
-    }
-    let weight: Vec<f64> = suggested_by
-        .iter()
-        .map(|v| v.iter().map(|(_, w)| w).sum())
-        .collect();
-
     // Differential: by weight, ties by id, so the rule order cannot matter.
-    let mut order: Vec<usize> = (0..c.diagnoses.len())
-        .filter(|&d| !suggested_by[d].is_empty())
-        .collect();
-    order.sort_by(|&a, &b| {
+    r.ranked.clear();
+    r.ranked
+        .extend((0..c.diagnoses.len()).filter(|&d| r.suggested[d]));
+    let (weight, diagnoses) = (&r.weight, &c.diagnoses);
+    r.ranked.sort_unstable_by(|&a, &b| {
         weight[b]
             .total_cmp(&weight[a])
-            .then_with(|| c.diagnoses[a].id.cmp(&c.diagnoses[b].id))
+            .then_with(|| diagnoses[a].id_rank.cmp(&diagnoses[b].id_rank))
     });
-    let rule_ids = |rules: &[usize]| {
-        let mut ids: Vec<String> = rules.iter().map(|&r| c.rules[r].id.clone()).collect();
-        ids.sort();
-        ids.dedup();
-        ids
+
+    for &d in r.ranked.iter().take(DIAGNOSES_WITH_STEPS) {
+        for &s in &c.diagnoses[d].steps {
+            r.step_wanted[s] = true;
+        }
+    }
+    let serious = r.level >= Level::Doctor;
+    r.steps.clear();
+    for &s in &c.step_order {
+        if r.step_wanted[s] && !(serious && c.steps[s].keeps_running) {
+            r.steps.push(s);
+        }
+    }
+    r.reasons
+        .sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+}
+
+/// The full report of a run. Text is shared with the compiled set, not copied.
+pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
+    let ids = |rules: &mut dyn Iterator<Item = usize>| {
+        let mut out: Vec<Text> = Vec::new();
+        for ri in rules {
+            // Fired rules come in id order: a repeat can only be the last one.
+            if out.last() != Some(&c.rules[ri].id) {
+                out.push(c.rules[ri].id.clone());
+            }
+        }
+        out
     };
-    let diagnoses = order
+    let suggests = |ri: usize, d: usize| {
+        c.rules[ri]
+            .then
+            .iter()
+            .any(|a| matches!(a, CAction::Suggest(x, _) if *x == d))
+    };
+    let diagnoses = r
+        .ranked
         .iter()
         .map(|&d| {
-            let rules: Vec<usize> = suggested_by[d].iter().map(|(r, _)| *r).collect();
-            let mut facts_behind: Vec<String> = Vec::new();
-            for &r in &rules {
-                for atom in &c.rules[r].evidence {
+            let rules = || r.fired.iter().copied().filter(move |&ri| suggests(ri, d));
+            let mut facts_behind: Vec<Text> = Vec::new();
+            for ri in rules() {
+                for (atom, text) in &c.rules[ri].evidence_text {
                     if atom.eval(facts) == TRUE {
-                        let text = describe(*atom, facts);
+                        let text = text
+                            .clone()
+                            .unwrap_or_else(|| Text::from(describe(*atom, facts)));
                         if !facts_behind.contains(&text) {
                             facts_behind.push(text);
                         }
@@ -98,74 +152,96 @@ pub(crate) fn evaluate(c: &Compiled, facts: &Facts) -> Report {
             Diagnosis {
                 id: diag.id.clone(),
                 name: diag.name.clone(),
-                weight: weight[d],
-                rules: rule_ids(&rules),
+                weight: r.weight[d],
+                rules: ids(&mut rules()),
                 facts: facts_behind,
                 source: diag.source.clone(),
             }
         })
         .collect();
 
-    for &d in order.iter().take(DIAGNOSES_WITH_STEPS) {
-        for &s in &c.diagnoses[d].steps {
-            step_wanted[s] = true;
-        }
-    }
-    let serious = escalation.level >= Level::Doctor;
-    let mut steps: Vec<(Phase, usize, Step)> = c
-        .steps
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| step_wanted[*i] && !(serious && s.keeps_running))
-        .map(|(i, s)| {
-            let step = Step {
-                id: s.id.clone(),
-                phase: s.phase,
-                text: s.text.clone(),
-                dose: s.dose.clone(),
-            };
-            (s.phase, i, step)
-        })
-        .collect();
-    steps.sort_by_key(|(phase, i, _)| (*phase, *i));
-    let mut steps: Vec<Step> = steps.into_iter().map(|(_, _, s)| s).collect();
+    let serious = r.level >= Level::Doctor;
+    let mut steps = Vec::with_capacity(r.steps.len() + usize::from(serious));
     if serious {
-        steps.insert(
-            0,
-            Step {
-                id: crate::report::ESCALATION_STEP.to_owned(),
-                phase: Phase::Immediate,
-                text: escalation.level.action().to_owned(),
-                dose: None,
-            },
-        );
+        steps.push(Step {
+            id: c.escalation_id.clone(),
+            phase: Phase::Immediate,
+            text: c.level_actions[r.level as usize].clone(),
+            dose: None,
+        });
     }
+    steps.extend(r.steps.iter().map(|&s| {
+        let s = &c.steps[s];
+        Step {
+            id: s.id.clone(),
+            phase: s.phase,
+            text: s.text.clone(),
+            dose: s.dose.clone(),
+        }
+    }));
 
     let factors = c
         .factors
         .iter()
-        .zip(&factor_rules)
-        .filter(|(_, rules)| !rules.is_empty())
-        .map(|(f, rules)| crate::report::Factor {
-            id: f.id.clone(),
-            text: f.text.clone(),
-            advice: f.advice.clone(),
-            figure: f.figure.and_then(|m| facts.figure(m)),
-            rules: rule_ids(rules),
+        .enumerate()
+        .filter(|&(f, _)| r.factor_on[f])
+        .map(|(f, cf)| {
+            let mut by = r.fired.iter().copied().filter(|&ri| {
+                c.rules[ri]
+                    .then
+                    .iter()
+                    .any(|a| matches!(a, CAction::Factor(x) if *x == f))
+            });
+            crate::report::Factor {
+                id: cf.id.clone(),
+                text: cf.text.clone(),
+                advice: cf.advice.clone(),
+                figure: cf.figure.and_then(|m| facts.figure(m)),
+                rules: ids(&mut by),
+            }
         })
         .collect();
 
-    escalation
+    let reasons = r
         .reasons
-        .sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.rule.cmp(&b.rule)));
+        .iter()
+        .filter_map(|&(level, ri, ai)| {
+            let rule = &c.rules[ri];
+            match rule.then.get(ai) {
+                Some(CAction::Escalate(_, text)) => Some(Reason {
+                    rule: rule.id.clone(),
+                    level,
+                    text: text.clone(),
+                    source: rule.source.clone(),
+                }),
+                _ => None,
+            }
+        })
+        .collect();
 
     Report {
         rule_set: c.label.clone(),
         diagnoses,
-        escalation,
+        escalation: Escalation {
+            level: r.level,
+            reasons,
+        },
         steps,
         factors,
-        fired: rule_ids(&fired),
+        fired: ids(&mut r.fired.iter().copied()),
+    }
+}
+
+/// A leaf's words when they do not depend on the runner's numbers; computed once, at
+/// compile time.
+pub(crate) fn fixed_text(atom: Atom) -> Option<Text> {
+    match atom {
+        Atom::Number(..) => None,
+        // Facts are not read for any other atom.
+        _ => {
+            let empty = Facts::from_assessment(&Assessment::new(Onset::Chronic));
+            Some(Text::from(describe(atom, &empty)))
+        }
     }
 }
 
@@ -253,12 +329,8 @@ mod tests {
         assert_eq!(d.id, "pfp");
         assert_eq!(d.weight, 3.0);
         assert_eq!(d.rules, vec!["pfp_sitting", "pfp_stairs"]);
-        assert!(
-            d.facts.contains(&"PainOnStairs".to_string()),
-            "{:?}",
-            d.facts
-        );
-        assert!(d.facts.contains(&"location AroundKneecap".to_string()));
+        assert!(d.facts.iter().any(|f| f == "PainOnStairs"), "{:?}", d.facts);
+        assert!(d.facts.iter().any(|f| f == "location AroundKneecap"));
         assert_eq!(r.escalation.level, Level::SelfCare);
         assert_eq!(r.fired, vec!["pfp_sitting", "pfp_stairs", "spike"]);
         assert_eq!(r.rule_set, "mini 1.0.0");
@@ -321,7 +393,8 @@ mod tests {
         assert!(
             r.diagnoses[0]
                 .facts
-                .contains(&"age 60 (at least 55)".to_string())
+                .iter()
+                .any(|f| f == "age 60 (at least 55)")
         );
         // An overuse onset is not an injury, by the pattern.
         a.mechanism = Some(Mechanism::Overuse);

@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{ParseError, RuleSetError, parse_ron};
 use crate::facts::Facts;
 use crate::model::Assessment;
-use crate::report::Report;
+use crate::report::{Level, Report};
 use crate::rules::RuleSetSource;
 use crate::rules::validate::validate;
 
@@ -117,7 +117,105 @@ impl RuleSet {
     /// evaluated, with unusable numbers taken as unknown.
     #[must_use]
     pub fn evaluate(&self, assessment: &Assessment) -> Report {
-        eval::evaluate(&self.inner.compiled, &Facts::from_assessment(assessment))
+        let facts = Facts::from_assessment(assessment);
+        let mut run = eval::Run::default();
+        eval::run(&self.inner.compiled, &facts, &mut run);
+        eval::report(&self.inner.compiled, &facts, &run)
+    }
+
+    /// Evaluates into an [`Outcome`] kept by the caller: the level, the ranked differential
+    /// and the rules that fired, without building a [`Report`]. Once the outcome has been
+    /// used with this rule set it allocates nothing, so a program can triage every entry of
+    /// a running log at the cost of reading it; [`Outcome::report`] gives the full report
+    /// when one is wanted.
+    ///
+    /// ```
+    /// use patella::{Assessment, Level, Outcome, RuleSet};
+    /// let rules = RuleSet::default();
+    /// let mut outcome = Outcome::new();
+    /// for text in ["(onset: Chronic, present: [PainOnStairs])", "(onset: Acute, present: [Fever, HotRedKnee])"] {
+    ///     let a = Assessment::from_ron(text)?;
+    ///     rules.evaluate_into(&a, &mut outcome);
+    ///     assert_eq!(outcome.report(), Some(rules.evaluate(&a)));
+    /// }
+    /// assert_eq!(outcome.level(), Level::Emergency);
+    /// # Ok::<(), patella::AssessmentError>(())
+    /// ```
+    pub fn evaluate_into(&self, assessment: &Assessment, outcome: &mut Outcome) {
+        let facts = Facts::from_assessment(assessment);
+        eval::run(&self.inner.compiled, &facts, &mut outcome.run);
+        outcome.facts = Some(facts);
+        // Comparing pointers first spares a reference-count update on every call.
+        if !outcome
+            .rules
+            .as_ref()
+            .is_some_and(|r| Arc::ptr_eq(&r.inner, &self.inner))
+        {
+            outcome.rules = Some(self.clone());
+        }
+    }
+}
+
+/// The result of [`RuleSet::evaluate_into`], kept between calls so that its memory is reused.
+/// Reads the level, the differential and the rules that fired without building a
+/// [`Report`]; text is borrowed from the rule set.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    rules: Option<RuleSet>,
+    facts: Option<Facts>,
+    run: eval::Run,
+}
+
+impl Outcome {
+    /// An empty outcome, ready for [`RuleSet::evaluate_into`].
+    #[must_use]
+    pub fn new() -> Outcome {
+        Outcome::default()
+    }
+
+    fn compiled(&self) -> Option<&compile::Compiled> {
+        self.rules.as_ref().map(|r| &r.inner.compiled)
+    }
+
+    /// The escalation level (`SelfCare` before any evaluation).
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.run.level
+    }
+
+    /// The differential, most likely first: each diagnosis id with its weight.
+    pub fn diagnoses(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
+        let c = self.compiled();
+        self.run
+            .ranked
+            .iter()
+            .filter_map(move |&d| Some((&*c?.diagnoses.get(d)?.id, self.run.weight[d])))
+    }
+
+    /// The id of the most likely diagnosis, if any rule suggested one.
+    #[must_use]
+    pub fn top(&self) -> Option<&str> {
+        self.diagnoses().next().map(|(id, _)| id)
+    }
+
+    /// The ids of the rules that fired, sorted.
+    pub fn fired(&self) -> impl Iterator<Item = &str> + '_ {
+        let c = self.compiled();
+        self.run
+            .fired
+            .iter()
+            .filter_map(move |&r| Some(&*c?.rules.get(r)?.id))
+    }
+
+    /// The full report of the last evaluation, as [`RuleSet::evaluate`] gives it; `None`
+    /// before the first.
+    #[must_use]
+    pub fn report(&self) -> Option<Report> {
+        Some(eval::report(
+            self.compiled()?,
+            self.facts.as_ref()?,
+            &self.run,
+        ))
     }
 }
 

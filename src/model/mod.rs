@@ -273,7 +273,7 @@ impl Case {
                     .diagnoses
                     .iter()
                     .take(n)
-                    .any(|d| self.expect.top3_any.contains(&d.id))
+                    .any(|d| self.expect.top3_any.iter().any(|e| *e == d.id))
         };
         Verdict {
             escalation_ok: report.escalation.level == self.expect.escalation,
