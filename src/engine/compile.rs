@@ -43,18 +43,23 @@ pub(crate) enum Atom {
     Missing(Field),
 }
 
+/// Kleene "and" over the symptoms of a mask: true when all are present, false when one is
+/// absent, unknown otherwise.
+fn all_symptoms(f: &Facts, m: u64) -> Tri {
+    if f.present & m == m {
+        TRUE
+    } else if f.absent & m != 0 {
+        FALSE
+    } else {
+        UNKNOWN
+    }
+}
+
 impl Atom {
     pub(crate) fn eval(self, f: &Facts) -> Tri {
         match self {
-            Atom::Symptom(bit) => {
-                if f.present & bit != 0 {
-                    TRUE
-                } else if f.absent & bit != 0 {
-                    FALSE
-                } else {
-                    UNKNOWN
-                }
-            }
+            // One symptom is "all of" a one-bit mask.
+            Atom::Symptom(bit) => all_symptoms(f, bit),
             Atom::Location(bit) => {
                 if f.locations & bit != 0 {
                     TRUE
@@ -84,6 +89,14 @@ impl Atom {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
     Atom(Atom),
+    /// Every symptom of the mask present: `All` over `Has` atoms, fused into one test.
+    AllSymptoms(u64),
+    /// One symptom of the mask present: `Any` over `Has` atoms.
+    AnySymptoms(u64),
+    /// Every location of the mask given (unknown when no location is).
+    AllLocations(u16),
+    /// One location of the mask given (unknown when no location is).
+    AnyLocation(u16),
     Pattern(usize),
     All(Vec<Node>),
     Any(Vec<Node>),
@@ -136,6 +149,24 @@ impl Node {
     pub(crate) fn eval(&self, f: &Facts, patterns: &mut impl Patterns) -> Tri {
         match self {
             Node::Atom(a) => a.eval(f),
+            Node::AllSymptoms(m) => all_symptoms(f, *m),
+            Node::AnySymptoms(m) => {
+                if f.present & m != 0 {
+                    TRUE
+                } else if f.absent & m == *m {
+                    FALSE
+                } else {
+                    UNKNOWN
+                }
+            }
+            Node::AllLocations(m) => match f.locations {
+                0 => UNKNOWN,
+                l => tri(l & m == *m),
+            },
+            Node::AnyLocation(m) => match f.locations {
+                0 => UNKNOWN,
+                l => tri(l & m != 0),
+            },
             Node::Pattern(i) => patterns.value(f, *i),
             Node::All(list) => {
                 let mut acc = TRUE;
@@ -186,8 +217,19 @@ impl Node {
                 out.push(*a);
             }
         };
+        let bits = |m: u64| {
+            (0..64)
+                .filter(move |b| m & (1 << b) != 0)
+                .map(|b| 1u64 << b)
+        };
         match self {
             Node::Atom(a) => add(a),
+            Node::AllSymptoms(m) | Node::AnySymptoms(m) => {
+                bits(*m).for_each(|b| add(&Atom::Symptom(b)));
+            }
+            Node::AllLocations(m) | Node::AnyLocation(m) => {
+                bits(u64::from(*m)).for_each(|b| add(&Atom::Location(b as u16)));
+            }
             Node::Pattern(i) => patterns.get(*i).into_iter().flatten().for_each(add),
             Node::All(list) | Node::Any(list) | Node::AtLeast(_, list) => {
                 for n in list {
@@ -233,7 +275,6 @@ pub(crate) struct CStep {
     pub phase: Phase,
     pub text: Text,
     pub dose: Option<Arc<Dose>>,
-    pub keeps_running: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -254,13 +295,15 @@ pub(crate) struct Compiled {
     /// Rules sorted by id: evaluation in this order makes sums and lists independent of the
     /// order of the file.
     pub rules: Vec<CRule>,
-    /// What each rule's condition requires, beside `rules` and densely packed so that the
-    /// scan that skips rules stays in cache.
+    /// What each rule's condition requires, beside `rules` and densely packed.
     pub needs: Vec<Needs>,
+    /// Which rules evaluation need look at, given the facts.
+    pub index: RuleIndex,
     pub diagnoses: Vec<CDiagnosis>,
     pub steps: Vec<CStep>,
-    /// Step indices in report order: by phase, then as declared.
-    pub step_order: Vec<usize>,
+    /// Step indices in report order (by phase, then as declared), with whether the step
+    /// keeps the runner running: kept apart from `steps` so the loop stays in cache.
+    pub step_order: Vec<(usize, bool)>,
     pub factors: Vec<CFactor>,
     /// The escalation step's id, and its text per level.
     pub escalation_id: Text,
@@ -334,6 +377,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         .collect();
     rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let (rules, needs): (Vec<CRule>, Vec<Needs>) = rules.into_iter().unzip();
+    let index = RuleIndex::new(&needs);
 
     let mut by_id: Vec<usize> = (0..src.diagnoses.len()).collect();
     by_id.sort_by(|&a, &b| src.diagnoses[a].id.cmp(&src.diagnoses[b].id));
@@ -341,14 +385,20 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     for (rank, &d) in by_id.iter().enumerate() {
         id_rank[d] = u32::try_from(rank).unwrap_or(u32::MAX);
     }
-    let mut step_order: Vec<usize> = (0..src.steps.len()).collect();
-    step_order.sort_by_key(|&i| (src.steps[i].phase, i));
+    let mut step_order: Vec<(usize, bool)> = src
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, s.keeps_running))
+        .collect();
+    step_order.sort_by_key(|&(i, _)| (src.steps[i].phase, i));
 
     Compiled {
         label: Text::from(format!("{} {}", src.name, src.version)),
         patterns,
         rules,
         needs,
+        index,
         diagnoses: src
             .diagnoses
             .iter()
@@ -369,7 +419,6 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 phase: s.phase,
                 text: Text::from(s.text.as_str()),
                 dose: s.dose.clone().map(Arc::new),
-                keeps_running: s.keeps_running,
             })
             .collect(),
         step_order,
@@ -477,6 +526,82 @@ impl Needs {
     }
 }
 
+/// Bit sets over the rules (in id order) that spare evaluation from visiting rules that
+/// cannot fire. Each rule is keyed by one necessary fact: a symptom of those it needs (all of
+/// them, for "one of these"), else a location, else its onset, else nothing (always visited).
+/// The rules to visit are the union of the sets of the facts present: a few word-wide ORs,
+/// already in id order and without repeats.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RuleIndex {
+    /// Words per set: one bit per rule.
+    pub words: usize,
+    /// 64 sets, one per symptom bit.
+    by_symptom: Vec<u64>,
+    /// 16 sets, one per location bit.
+    by_location: Vec<u64>,
+    /// 3 sets: needing an acute onset, a chronic one, and keyed by nothing.
+    by_onset: Vec<u64>,
+}
+
+impl RuleIndex {
+    fn new(needs: &[Needs]) -> RuleIndex {
+        let words = needs.len().div_ceil(64);
+        let mut ix = RuleIndex {
+            words,
+            by_symptom: vec![0; 64 * words],
+            by_location: vec![0; 16 * words],
+            by_onset: vec![0; 3 * words],
+        };
+        for (i, n) in needs.iter().enumerate() {
+            let (word, bit) = (i / 64, 1u64 << (i % 64));
+            let symptoms = n.some_present_or_all();
+            let locations = n.some_location_or_all();
+            if symptoms != 0 {
+                for s in (0..64).filter(|s| symptoms & (1 << s) != 0) {
+                    ix.by_symptom[s * words + word] |= bit;
+                }
+            } else if locations != 0 {
+                for l in (0..16).filter(|l| locations & (1 << l) != 0) {
+                    ix.by_location[l * words + word] |= bit;
+                }
+            } else {
+                let slot = match n.onset {
+                    Some(Onset::Acute) => 0,
+                    Some(Onset::Chronic) => 1,
+                    _ => 2,
+                };
+                ix.by_onset[slot * words + word] |= bit;
+            }
+        }
+        ix
+    }
+
+    /// Sets `out` (of [`RuleIndex::words`] words) to the rules worth visiting for `f`.
+    pub(crate) fn candidates(&self, f: &Facts, out: &mut [u64]) {
+        let w = self.words;
+        let onset = if f.onset == Onset::Acute { 0 } else { 1 };
+        let mut or = |sets: &[u64], k: usize| {
+            if let Some(set) = sets.get(k * w..(k + 1) * w) {
+                for (o, s) in out.iter_mut().zip(set) {
+                    *o |= s;
+                }
+            }
+        };
+        or(&self.by_onset, 2);
+        or(&self.by_onset, onset);
+        let mut present = f.present;
+        while present != 0 {
+            or(&self.by_symptom, present.trailing_zeros() as usize);
+            present &= present - 1;
+        }
+        let mut locations = f.locations;
+        while locations != 0 {
+            or(&self.by_location, locations.trailing_zeros() as usize);
+            locations &= locations - 1;
+        }
+    }
+}
+
 /// The tighter of two "at least one of" sets (fewer members); 0 means none.
 fn smaller(a: u64, b: u64) -> u64 {
     match (a, b) {
@@ -524,6 +649,22 @@ impl Node {
                 mechanism: Some(*m),
                 ..Needs::default()
             },
+            Node::AllSymptoms(m) => Needs {
+                present: *m,
+                ..Needs::default()
+            },
+            Node::AnySymptoms(m) => Needs {
+                some_present: *m,
+                ..Needs::default()
+            },
+            Node::AllLocations(m) => Needs {
+                locations: *m,
+                ..Needs::default()
+            },
+            Node::AnyLocation(m) => Needs {
+                some_location: *m,
+                ..Needs::default()
+            },
             Node::Atom(_) | Node::Not(_) => Needs::default(),
             Node::Pattern(i) => patterns.get(*i).copied().unwrap_or_default(),
             Node::All(list) => all(list),
@@ -536,13 +677,51 @@ impl Node {
     }
 }
 
+/// Builds `All` (or `Any`) of `parts`, with their symptom tests fused into one mask test and
+/// their location tests into another, placed first because they are the cheapest. A list
+/// left with one part is that part.
+fn fuse(parts: Vec<Node>, all: bool) -> Node {
+    let (mut symptoms, mut locations) = (0u64, 0u16);
+    let mut rest = Vec::with_capacity(parts.len());
+    for p in parts {
+        match p {
+            Node::Atom(Atom::Symptom(b)) => symptoms |= b,
+            Node::Atom(Atom::Location(b)) => locations |= b,
+            other => rest.push(other),
+        }
+    }
+    let mut out = Vec::with_capacity(rest.len() + 2);
+    if symptoms != 0 {
+        out.push(if all {
+            Node::AllSymptoms(symptoms)
+        } else {
+            Node::AnySymptoms(symptoms)
+        });
+    }
+    if locations != 0 {
+        out.push(if all {
+            Node::AllLocations(locations)
+        } else {
+            Node::AnyLocation(locations)
+        });
+    }
+    out.extend(rest);
+    if out.len() == 1 {
+        out.pop().unwrap_or(Node::All(Vec::new()))
+    } else if all {
+        Node::All(out)
+    } else {
+        Node::Any(out)
+    }
+}
+
 /// Lowers one condition; `slots` maps the patterns lowered so far to their place.
 fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
     let list = |l: &[Condition]| l.iter().map(|x| lower(x, slots)).collect();
     let num = |n, cmp: &Cmp| Node::Atom(Atom::Number(n, *cmp));
     match c {
-        Condition::All(l) => Node::All(list(l)),
-        Condition::Any(l) => Node::Any(list(l)),
+        Condition::All(l) => fuse(list(l), true),
+        Condition::Any(l) => fuse(list(l), false),
         Condition::Not(inner) => Node::Not(Box::new(lower(inner, slots))),
         Condition::AtLeast(n, l) => Node::AtLeast(*n, list(l)),
         // The validator refuses unknown and cyclic patterns; should one slip through, it is

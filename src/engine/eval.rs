@@ -16,11 +16,12 @@ const DIAGNOSES_WITH_STEPS: usize = 3;
 pub(crate) struct Run {
     /// Value of each pattern, in dependency order.
     patterns: Vec<Tri>,
+    /// Rules that might fire, as a bit set in id order.
+    candidates: Vec<u64>,
     /// Rules that fired, in id order.
     pub fired: Vec<usize>,
     /// Summed weight per diagnosis, and whether any rule suggested it.
     pub weight: Vec<f64>,
-    suggested: Vec<bool>,
     /// Suggested diagnoses, most likely first.
     pub ranked: Vec<usize>,
     step_wanted: Vec<bool>,
@@ -47,16 +48,26 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
         nodes: &c.patterns,
         values: &mut r.patterns,
     };
+    // Only the rules the index says might fire, in id order.
+    refill(&mut r.candidates, c.index.words, 0);
+    c.index.candidates(facts, &mut r.candidates);
     r.fired.clear();
-    for (i, (needs, rule)) in c.needs.iter().zip(&c.rules).enumerate() {
-        // A rule whose required facts are not there cannot be true: skip its tree.
-        if needs.met_by(facts) && rule.when.eval(facts, &mut patterns) == TRUE {
-            r.fired.push(i);
+    for (w, &word) in r.candidates.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let i = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let (Some(needs), Some(rule)) = (c.needs.get(i), c.rules.get(i)) else {
+                continue;
+            };
+            // A rule whose required facts are not there cannot be true: skip its tree.
+            if needs.met_by(facts) && rule.when.eval(facts, &mut patterns) == TRUE {
+                r.fired.push(i);
+            }
         }
     }
 
     refill(&mut r.weight, c.diagnoses.len(), 0.0);
-    refill(&mut r.suggested, c.diagnoses.len(), false);
     refill(&mut r.step_wanted, c.steps.len(), false);
     refill(&mut r.factor_on, c.factors.len(), false);
     r.reasons.clear();
@@ -67,8 +78,8 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
         for (ai, action) in c.rules[ri].then.iter().enumerate() {
             match action {
                 CAction::Suggest(d, w) => {
+                    // Weights are above 0 (validated): a positive sum means suggested.
                     r.weight[*d] += *w;
-                    r.suggested[*d] = true;
                 }
                 CAction::Recommend(steps) => {
                     for &s in steps {
@@ -88,7 +99,7 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
     // Differential: by weight, ties by id, so the rule order cannot matter.
     r.ranked.clear();
     r.ranked
-        .extend((0..c.diagnoses.len()).filter(|&d| r.suggested[d]));
+        .extend((0..c.diagnoses.len()).filter(|&d| r.weight[d] > 0.0));
     let (weight, diagnoses) = (&r.weight, &c.diagnoses);
     r.ranked.sort_unstable_by(|&a, &b| {
         weight[b]
@@ -103,8 +114,8 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
     }
     let serious = r.level >= Level::Doctor;
     r.steps.clear();
-    for &s in &c.step_order {
-        if r.step_wanted[s] && !(serious && c.steps[s].keeps_running) {
+    for &(s, keeps_running) in &c.step_order {
+        if r.step_wanted[s] && !(serious && keeps_running) {
             r.steps.push(s);
         }
     }
@@ -124,27 +135,31 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         }
         out
     };
-    let suggests = |ri: usize, d: usize| {
-        c.rules[ri]
-            .then
-            .iter()
-            .any(|a| matches!(a, CAction::Suggest(x, _) if *x == d))
-    };
+    // The fired rules behind each diagnosis, in one pass (fired rules are in id order).
+    let mut behind: Vec<Vec<usize>> = vec![Vec::new(); c.diagnoses.len()];
+    for &ri in &r.fired {
+        for a in &c.rules[ri].then {
+            if let CAction::Suggest(d, _) = a
+                && let Some(list) = behind.get_mut(*d)
+                && list.last() != Some(&ri)
+            {
+                list.push(ri);
+            }
+        }
+    }
     let diagnoses = r
         .ranked
         .iter()
         .map(|&d| {
-            let rules = || r.fired.iter().copied().filter(move |&ri| suggests(ri, d));
-            let mut facts_behind: Vec<Text> = Vec::new();
-            for ri in rules() {
+            let rules = behind.get(d).map_or(&[][..], Vec::as_slice);
+            let mut facts_behind = Distinct::default();
+            for &ri in rules {
                 for (atom, text) in &c.rules[ri].evidence_text {
                     if atom.eval(facts) == TRUE {
-                        let text = text
-                            .clone()
-                            .unwrap_or_else(|| Text::from(describe(*atom, facts)));
-                        if !facts_behind.contains(&text) {
-                            facts_behind.push(text);
-                        }
+                        facts_behind.push(
+                            text.clone()
+                                .unwrap_or_else(|| Text::from(describe(*atom, facts))),
+                        );
                     }
                 }
             }
@@ -153,8 +168,8 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                 id: diag.id.clone(),
                 name: diag.name.clone(),
                 weight: r.weight[d],
-                rules: ids(&mut rules()),
-                facts: facts_behind,
+                rules: ids(&mut rules.iter().copied()),
+                facts: facts_behind.list,
                 source: diag.source.clone(),
             }
         })
@@ -229,6 +244,34 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         steps,
         factors,
         fired: ids(&mut r.fired.iter().copied()),
+    }
+}
+
+/// Texts in first-seen order, each once: a linear scan while the list is short, a hash set
+/// once it is not, so that a diagnosis backed by hundreds of rules stays linear.
+#[derive(Default)]
+struct Distinct {
+    list: Vec<Text>,
+    seen: std::collections::HashSet<Text>,
+}
+
+impl Distinct {
+    /// Above this many entries the hash set takes over from the scan.
+    const SCAN: usize = 16;
+
+    fn push(&mut self, t: Text) {
+        if self.list.len() < Self::SCAN {
+            if !self.list.contains(&t) {
+                self.list.push(t);
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.seen.extend(self.list.iter().cloned());
+        }
+        if self.seen.insert(t.clone()) {
+            self.list.push(t);
+        }
     }
 }
 

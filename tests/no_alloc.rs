@@ -1,0 +1,105 @@
+//! `RuleSet::evaluate_into` allocates nothing once its `Outcome` has been used: proved with a
+//! global allocator that counts the allocations made by this test's thread.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::path::Path;
+
+use patella::{Assessment, Case, Outcome, RuleSet};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is passed straight to the system allocator; the counters are
+// thread-local cells that never allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn note() {
+    // `try_with`: the allocator may run while thread-locals are torn down.
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+        }
+    });
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations made by `f` on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|on| on.set(true));
+    f();
+    COUNTING.with(|on| on.set(false));
+    COUNT.with(Cell::get)
+}
+
+fn assessments() -> Vec<Assessment> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["tests/cases", "../shared/cases", "examples/assessments"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).expect("readable");
+            if let Ok(case) = Case::from_ron(&text) {
+                out.push(case.assessment);
+            } else if let Ok(a) = Assessment::from_ron(&text) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn evaluate_into_allocates_nothing_once_warm() {
+    let rules = RuleSet::default();
+    let all = assessments();
+    assert!(all.len() >= 20, "too few assessments: {}", all.len());
+    let mut outcome = Outcome::new();
+    // Warm: the outcome's vectors grow to what this rule set needs.
+    for a in &all {
+        rules.evaluate_into(a, &mut outcome);
+    }
+    let mut levels = Vec::with_capacity(all.len());
+    let n = allocations(|| {
+        for a in &all {
+            rules.evaluate_into(a, &mut outcome);
+            levels.push(outcome.level());
+        }
+    });
+    assert_eq!(
+        n,
+        0,
+        "evaluate_into allocated {n} times over {} assessments",
+        all.len()
+    );
+    // It did the work: the same levels as full reports.
+    for (a, level) in all.iter().zip(levels) {
+        assert_eq!(rules.evaluate(a).escalation.level, level);
+    }
+    // The counter counts: a full report allocates.
+    assert!(allocations(|| drop(rules.evaluate(&all[0]))) > 0);
+}

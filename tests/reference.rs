@@ -1,0 +1,529 @@
+//! Differential testing: the compiled evaluator (bit masks, fused tests, a rule index that
+//! skips rules, patterns computed once) must give the same answer as this plain tree-walking
+//! evaluator, written from the rule language's definition and sharing no code with the crate's
+//! engine. Checked on the default rule set and on random rule sets, with random assessments.
+
+#[path = "support/strategies.rs"]
+mod strategies;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use patella::rules::{
+    Action, Cmp, Condition, DiagnosisDef, Field, PatternDef, Rule, RuleSetSource, StepDef,
+};
+use patella::{
+    Assessment, History, Level, Location, Mechanism, Onset, Phase, Report, RuleSet, RuleSetError,
+    Sex, Surface, Symptom,
+};
+use proptest::prelude::*;
+use strategies::{assessment, option, pick};
+
+// ---------------------------------------------------------------------------------------
+// The reference evaluator.
+
+/// Kleene's three values, as the rule language defines them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum T {
+    False,
+    Unknown,
+    True,
+}
+
+fn known(b: bool) -> T {
+    if b { T::True } else { T::False }
+}
+
+fn maybe(b: Option<bool>) -> T {
+    b.map_or(T::Unknown, known)
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// The numbers a condition can compare, straight from the assessment.
+fn number(a: &Assessment, c: &Condition) -> Option<f64> {
+    let weeks = &a.training.weekly_km;
+    let current = weeks.last().copied().and_then(finite);
+    let previous = if weeks.len() >= 2 {
+        finite(weeks[weeks.len() - 2])
+    } else {
+        None
+    };
+    // The four weeks (at most) before the current one.
+    let before: Vec<f64> = weeks
+        .iter()
+        .rev()
+        .skip(1)
+        .take(4)
+        .copied()
+        .collect::<Vec<_>>();
+    let mean = if before.is_empty() {
+        None
+    } else {
+        finite(before.iter().sum::<f64>() / before.len() as f64)
+    };
+    let ratio = |n: Option<f64>, d: Option<f64>| match (n, d) {
+        (Some(n), Some(d)) if d > 0.0 => finite(n / d),
+        _ => None,
+    };
+    match c {
+        Condition::Age(_) => a.age.map(f64::from),
+        Condition::DaysSinceOnset(_) => a.days_since_onset.map(f64::from),
+        Condition::PainScore(_) => a.pain_score.map(f64::from),
+        Condition::Bmi(_) => a.bmi.and_then(finite),
+        Condition::WeeklyKm(_) => current,
+        Condition::WeeklyIncreasePct(_) => ratio(current, previous).map(|r| (r - 1.0) * 100.0),
+        Condition::Acwr(_) => ratio(current, mean),
+        Condition::ShoeKm(_) => a.training.shoe_km.and_then(finite),
+        _ => None,
+    }
+}
+
+fn compare(cmp: Cmp, x: f64) -> bool {
+    match cmp {
+        Cmp::Above(t) => x > t,
+        Cmp::AtLeast(t) => x >= t,
+        Cmp::Below(t) => x < t,
+        Cmp::AtMost(t) => x <= t,
+        Cmp::Between(lo, hi) => lo <= x && x <= hi,
+        other => panic!("the reference evaluator does not know {other:?}"),
+    }
+}
+
+fn missing(a: &Assessment, f: Field) -> bool {
+    let probe = |c: Condition| number(a, &c).is_none();
+    let any = Cmp::AtLeast(0.0);
+    match f {
+        Field::Age => probe(Condition::Age(any)),
+        Field::Sex => a.sex.is_none(),
+        Field::DaysSinceOnset => probe(Condition::DaysSinceOnset(any)),
+        Field::PainScore => probe(Condition::PainScore(any)),
+        Field::Bmi => probe(Condition::Bmi(any)),
+        Field::Mechanism => a.mechanism.is_none(),
+        Field::WeeklyKm => probe(Condition::WeeklyKm(any)),
+        Field::WeeklyIncreasePct => probe(Condition::WeeklyIncreasePct(any)),
+        Field::Acwr => probe(Condition::Acwr(any)),
+        Field::ShoeKm => probe(Condition::ShoeKm(any)),
+        other => panic!("the reference evaluator does not know {other:?}"),
+    }
+}
+
+fn eval(src: &RuleSetSource, a: &Assessment, c: &Condition) -> T {
+    match c {
+        Condition::All(l) => l.iter().map(|x| eval(src, a, x)).min().unwrap_or(T::True),
+        Condition::Any(l) => l.iter().map(|x| eval(src, a, x)).max().unwrap_or(T::False),
+        Condition::Not(x) => match eval(src, a, x) {
+            T::True => T::False,
+            T::False => T::True,
+            T::Unknown => T::Unknown,
+        },
+        Condition::AtLeast(n, l) => {
+            let values: Vec<T> = l.iter().map(|x| eval(src, a, x)).collect();
+            let yes = values.iter().filter(|v| **v == T::True).count();
+            let maybe = values.iter().filter(|v| **v == T::Unknown).count();
+            let n = *n as usize;
+            if yes >= n {
+                T::True
+            } else if yes + maybe >= n {
+                T::Unknown
+            } else {
+                T::False
+            }
+        }
+        Condition::Is(id) => {
+            let p = src
+                .patterns
+                .iter()
+                .find(|p| &p.id == id)
+                .expect("known pattern");
+            eval(src, a, &p.when)
+        }
+        // Listed in both (refused by validation) counts as present.
+        Condition::Has(s) if a.present.contains(s) => T::True,
+        Condition::Has(s) if a.absent.contains(s) => T::False,
+        Condition::Has(_) => T::Unknown,
+        Condition::Location(_) if a.locations.is_empty() => T::Unknown,
+        Condition::Location(l) => known(a.locations.contains(l)),
+        Condition::Onset(o) => known(a.onset == *o),
+        Condition::Mechanism(m) => maybe(a.mechanism.map(|x| x == *m)),
+        Condition::History(h) => known(a.history.contains(h)),
+        Condition::Sex(s) => maybe(a.sex.map(|x| x == *s)),
+        Condition::Downhill => maybe(a.training.downhill),
+        Condition::IntensityIncreased => maybe(a.training.intensity_increased),
+        Condition::NewToRunning => maybe(a.training.new_to_running),
+        Condition::Surface(s) => maybe(a.training.surface.map(|x| x == *s)),
+        Condition::Missing(f) => known(missing(a, *f)),
+        Condition::Age(cmp)
+        | Condition::DaysSinceOnset(cmp)
+        | Condition::PainScore(cmp)
+        | Condition::Bmi(cmp)
+        | Condition::WeeklyKm(cmp)
+        | Condition::WeeklyIncreasePct(cmp)
+        | Condition::Acwr(cmp)
+        | Condition::ShoeKm(cmp) => maybe(number(a, c).map(|x| compare(*cmp, x))),
+        other => panic!("the reference evaluator does not know {other:?}"),
+    }
+}
+
+/// What the reference concludes: the parts of a report that rules decide.
+#[derive(Debug, PartialEq)]
+struct Answer {
+    level: Level,
+    fired: Vec<String>,
+    /// (id, weight), most likely first.
+    diagnoses: Vec<(String, f64)>,
+    steps: Vec<String>,
+    factors: Vec<String>,
+    reasons: Vec<(Level, String)>,
+}
+
+fn reference(src: &RuleSetSource, a: &Assessment) -> Answer {
+    // Rules in id order: the order in which weights are added up.
+    let mut rules: Vec<&Rule> = src.rules.iter().collect();
+    rules.sort_by(|x, y| x.id.cmp(&y.id));
+    let fired: Vec<&Rule> = rules
+        .into_iter()
+        .filter(|r| eval(src, a, &r.when) == T::True)
+        .collect();
+
+    let mut level = Level::SelfCare;
+    let mut weights: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut recommended: BTreeSet<&str> = BTreeSet::new();
+    let mut factors: BTreeSet<&str> = BTreeSet::new();
+    let mut reasons = Vec::new();
+    for r in &fired {
+        for action in &r.then {
+            match action {
+                Action::Suggest(d, w) => *weights.entry(d).or_insert(0.0) += w,
+                Action::Recommend(ids) => recommended.extend(ids.iter().map(String::as_str)),
+                Action::Escalate(l, _) => {
+                    level = level.max(*l);
+                    reasons.push((*l, r.id.clone()));
+                }
+                Action::Factor(f) => {
+                    factors.insert(f);
+                }
+                other => panic!("the reference evaluator does not know {other:?}"),
+            }
+        }
+    }
+    reasons.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    let mut diagnoses: Vec<(String, f64)> = weights
+        .into_iter()
+        .map(|(d, w)| (d.to_owned(), w))
+        .collect();
+    diagnoses.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+
+    for (d, _) in diagnoses.iter().take(3) {
+        let def = src
+            .diagnoses
+            .iter()
+            .find(|x| &x.id == d)
+            .expect("known diagnosis");
+        recommended.extend(def.steps.iter().map(String::as_str));
+    }
+    let serious = level >= Level::Doctor;
+    let mut steps: Vec<(Phase, usize, String)> = src
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| recommended.contains(s.id.as_str()) && !(serious && s.keeps_running))
+        .map(|(i, s)| (s.phase, i, s.id.clone()))
+        .collect();
+    steps.sort();
+    let mut steps: Vec<String> = steps.into_iter().map(|(_, _, id)| id).collect();
+    if serious {
+        steps.insert(0, "escalation".to_owned());
+    }
+    Answer {
+        level,
+        fired: fired.iter().map(|r| r.id.clone()).collect(),
+        diagnoses,
+        steps,
+        factors: src
+            .factors
+            .iter()
+            .filter(|f| factors.contains(f.id.as_str()))
+            .map(|f| f.id.clone())
+            .collect(),
+        reasons,
+    }
+}
+
+fn answer_of(r: &Report) -> Answer {
+    Answer {
+        level: r.escalation.level,
+        fired: r.fired.iter().map(|t| t.to_string()).collect(),
+        diagnoses: r
+            .diagnoses
+            .iter()
+            .map(|d| (d.id.to_string(), d.weight))
+            .collect(),
+        steps: r.steps.iter().map(|s| s.id.to_string()).collect(),
+        factors: r.factors.iter().map(|f| f.id.to_string()).collect(),
+        reasons: r
+            .escalation
+            .reasons
+            .iter()
+            .map(|x| (x.level, x.rule.to_string()))
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Random rule sets.
+
+/// A few values of each vocabulary, so that random rules and assessments meet often.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom::PainOnStairs,
+    Symptom::Swelling,
+    Symptom::Fever,
+    Symptom::GivingWay,
+    Symptom::Locking,
+    Symptom::NightPain,
+];
+const LOCATIONS: &[Location] = &[
+    Location::AroundKneecap,
+    Location::OuterKnee,
+    Location::InnerJointLine,
+];
+
+const FIELDS: &[Field] = &[
+    Field::Age,
+    Field::Sex,
+    Field::Mechanism,
+    Field::WeeklyKm,
+    Field::Acwr,
+    Field::PainScore,
+];
+
+fn cmp(lo: f64, hi: f64) -> impl Strategy<Value = Cmp> {
+    let t = lo..=hi;
+    prop_oneof![
+        t.clone().prop_map(Cmp::Above),
+        t.clone().prop_map(Cmp::AtLeast),
+        t.clone().prop_map(Cmp::Below),
+        t.clone().prop_map(Cmp::AtMost),
+        (t.clone(), t).prop_map(|(a, b)| Cmp::Between(a.min(b), a.max(b))),
+    ]
+}
+
+fn leaf(patterns: usize) -> BoxedStrategy<Condition> {
+    // Weighted like real rules: mostly symptoms, then locations, then the rest.
+    let mut options: Vec<(u32, BoxedStrategy<Condition>)> = vec![
+        (8, pick(SYMPTOMS).prop_map(Condition::Has).boxed()),
+        (3, pick(LOCATIONS).prop_map(Condition::Location).boxed()),
+        (1, pick(Onset::ALL).prop_map(Condition::Onset).boxed()),
+        (
+            1,
+            pick(&Mechanism::ALL[..4])
+                .prop_map(Condition::Mechanism)
+                .boxed(),
+        ),
+        (
+            1,
+            pick(&History::ALL[..3])
+                .prop_map(Condition::History)
+                .boxed(),
+        ),
+        (1, pick(Sex::ALL).prop_map(Condition::Sex).boxed()),
+        (1, pick(Surface::ALL).prop_map(Condition::Surface).boxed()),
+        (1, cmp(10.0, 80.0).prop_map(Condition::Age).boxed()),
+        (1, cmp(0.0, 10.0).prop_map(Condition::PainScore).boxed()),
+        (1, cmp(0.0, 80.0).prop_map(Condition::WeeklyKm).boxed()),
+        (
+            1,
+            cmp(-50.0, 100.0)
+                .prop_map(Condition::WeeklyIncreasePct)
+                .boxed(),
+        ),
+        (1, cmp(0.5, 2.0).prop_map(Condition::Acwr).boxed()),
+        (1, Just(Condition::Downhill).boxed()),
+        (1, Just(Condition::NewToRunning).boxed()),
+        (1, pick(FIELDS).prop_map(Condition::Missing).boxed()),
+    ];
+    if patterns > 0 {
+        let is = (0..patterns).prop_map(|i| Condition::Is(format!("p{i}")));
+        options.push((2, is.boxed()));
+    }
+    proptest::strategy::Union::new_weighted(options).boxed()
+}
+
+fn condition(patterns: usize) -> impl Strategy<Value = Condition> {
+    leaf(patterns).prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 1..4).prop_map(Condition::All),
+            proptest::collection::vec(inner.clone(), 1..4).prop_map(Condition::Any),
+            inner.clone().prop_map(|c| Condition::Not(Box::new(c))),
+            proptest::collection::vec(inner, 1..4)
+                .prop_flat_map(|l| (1..=l.len() as u32, Just(l)))
+                .prop_map(|(n, l)| Condition::AtLeast(n, l)),
+        ]
+    })
+}
+
+fn action(diagnoses: usize, steps: usize) -> impl Strategy<Value = Action> {
+    prop_oneof![
+        4 => (0..diagnoses, 1u32..=8).prop_map(|(d, w)| Action::Suggest(format!("d{d}"), f64::from(w) * 0.25)),
+        1 => proptest::collection::vec(0..steps, 1..3)
+            .prop_map(|s| Action::Recommend(s.into_iter().map(|i| format!("s{i}")).collect())),
+        1 => pick(Level::ALL).prop_map(|l| Action::Escalate(l, "Reason.".to_owned())),
+        1 => Just(Action::Factor("f0".to_owned())),
+    ]
+}
+
+/// A rule set of random patterns (each using only those before it) and rules.
+fn rule_set() -> impl Strategy<Value = RuleSetSource> {
+    let (diagnoses, steps, patterns) = (6, 6, 3);
+    let pattern_defs: Vec<BoxedStrategy<PatternDef>> = (0..patterns)
+        .map(|i| {
+            condition(i)
+                .prop_map(move |when| PatternDef {
+                    id: format!("p{i}"),
+                    when,
+                    note: None,
+                })
+                .boxed()
+        })
+        .collect();
+    let rules = proptest::collection::vec(
+        (
+            condition(patterns),
+            proptest::collection::vec(action(diagnoses, steps), 1..3),
+        ),
+        1..24,
+    );
+    (
+        pattern_defs,
+        rules,
+        proptest::collection::vec(any::<bool>(), steps),
+    )
+        .prop_map(move |(patterns, rules, keeps)| {
+            let mut src: RuleSetSource =
+                ron::from_str(r#"RuleSet(name: "random", version: "1")"#).expect("empty set");
+            src.patterns = patterns;
+            src.diagnoses = (0..diagnoses)
+                .map(|d| {
+                    ron::from_str::<DiagnosisDef>(&format!(
+                        r#"Diagnosis(id: "d{d}", name: "D{d}", source: "S", steps: ["s{d}"])"#
+                    ))
+                    .expect("diagnosis")
+                })
+                .collect();
+            src.steps = (0..steps)
+                .map(|s| {
+                    let mut step: StepDef = ron::from_str(&format!(
+                        r#"Step(id: "s{s}", phase: {}, text: "Step {s}.")"#,
+                        ["Immediate", "ShortTerm", "LongTerm"][s % 3]
+                    ))
+                    .expect("step");
+                    step.keeps_running = keeps[s];
+                    step
+                })
+                .collect();
+            src.factors = vec![
+                ron::from_str(r#"Factor(id: "f0", text: "F.", advice: "A.")"#).expect("factor"),
+            ];
+            src.rules = rules
+                .into_iter()
+                .enumerate()
+                .map(|(i, (when, then))| Rule {
+                    id: format!("r{i:02}"),
+                    when,
+                    then,
+                    source: "S".to_owned(),
+                    note: None,
+                })
+                .collect();
+            src
+        })
+}
+
+/// Builds the set, dropping what validation refuses (a rule that can never fire, an escalation
+/// under `Not`, a pattern that can never hold): what is left is a valid random set.
+fn valid(mut src: RuleSetSource) -> Option<(RuleSetSource, RuleSet)> {
+    for _ in 0..3 {
+        match RuleSet::from_source(src.clone()) {
+            Ok(set) => return Some((src, set)),
+            Err(RuleSetError::Invalid(problems)) => {
+                let bad: BTreeSet<String> = problems
+                    .iter()
+                    .filter_map(|p| p.item.as_ref().map(|i| i.id.clone()))
+                    .collect();
+                // A refused pattern takes its users with it.
+                src.rules.retain(|r| !bad.contains(&r.id));
+                if src.patterns.iter().any(|p| bad.contains(&p.id)) {
+                    return None;
+                }
+            }
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The default rule set: the compiled evaluator and the reference agree on everything the
+    /// rules decide.
+    #[test]
+    fn the_default_set_agrees_with_the_reference(a in assessment()) {
+        let rules = RuleSet::default();
+        prop_assert_eq!(answer_of(&rules.evaluate(&a)), reference(rules.source(), &a));
+    }
+}
+
+/// Random rule sets, each tried on sixteen random assessments. Run by hand rather than
+/// through `proptest!` so that the test can also prove it was not vacuous: most random sets
+/// must survive validation, and their rules must fire.
+#[test]
+fn random_sets_agree_with_the_reference() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+    let (sets, valid_sets, fired) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    let strategy = (
+        rule_set(),
+        proptest::collection::vec(assessment(), 16),
+        option(pick(SYMPTOMS)),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 500,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |(src, assessments, extra)| {
+        sets.set(sets.get() + 1);
+        let Some((src, set)) = valid(src) else {
+            return Ok(());
+        };
+        valid_sets.set(valid_sets.get() + 1);
+        for mut a in assessments {
+            // Lean the assessments toward the few symptoms the random rules test.
+            if let Some(s) = extra
+                && !a.absent.contains(&s)
+                && !a.present.contains(&s)
+            {
+                a.present.push(s);
+            }
+            let report = set.evaluate(&a);
+            fired.set(fired.get() + report.fired.len());
+            prop_assert_eq!(answer_of(&report), reference(&src, &a), "{:?}", a);
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert!(
+        valid_sets.get() * 10 >= sets.get() * 8,
+        "only {} of {} random sets were valid",
+        valid_sets.get(),
+        sets.get()
+    );
+    assert!(
+        fired.get() >= sets.get() * 16,
+        "rules rarely fired: {}",
+        fired.get()
+    );
+}
