@@ -253,10 +253,12 @@ pub(crate) enum CAction {
 pub(crate) struct CRule {
     pub id: Text,
     pub source: Text,
-    pub when: Node,
+    /// What is left of the condition to test once its [`Needs`] are met; `None` when the
+    /// needs are the whole condition.
+    pub residual: Option<Node>,
     pub then: Vec<CAction>,
     /// Leaves whose truth explains a firing, with their words when those are fixed.
-    pub evidence_text: Vec<(Atom, Option<Text>)>,
+    pub evidence_text: Vec<(Atom, super::eval::Words)>,
 }
 
 #[derive(Debug, Clone)]
@@ -348,6 +350,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             let mut evidence = Vec::new();
             when.positive_atoms(&pattern_atoms, &mut evidence);
             let needs = when.needs(&pattern_needs);
+            let residual = residual(when);
             let then = r
                 .then
                 .iter()
@@ -365,11 +368,11 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             let rule = CRule {
                 id: Text::from(r.id.as_str()),
                 source: Text::from(r.source.as_str()),
-                when,
+                residual,
                 then,
                 evidence_text: evidence
                     .into_iter()
-                    .map(|a| (a, super::eval::fixed_text(a)))
+                    .map(|a| (a, super::eval::words(a)))
                     .collect(),
             };
             (rule, needs)
@@ -677,6 +680,39 @@ impl Node {
     }
 }
 
+/// The part of a rule's condition that its [`Needs`] do not already decide. Symptom,
+/// location, history, onset and mechanism tests that the condition requires outright (alone,
+/// or directly under its top `All`) are true whenever the needs are met, so they are dropped;
+/// what remains is walked only for rules whose needs are met.
+fn residual(when: Node) -> Option<Node> {
+    let decided = |n: &Node| {
+        matches!(
+            n,
+            Node::AllSymptoms(_)
+                | Node::AllLocations(_)
+                | Node::Atom(
+                    Atom::Symptom(_)
+                        | Atom::Location(_)
+                        | Atom::History(_)
+                        | Atom::Onset(_)
+                        | Atom::Mechanism(_)
+                )
+        )
+    };
+    match when {
+        Node::All(parts) => {
+            let mut rest: Vec<Node> = parts.into_iter().filter(|n| !decided(n)).collect();
+            match rest.len() {
+                0 => None,
+                1 => rest.pop(),
+                _ => Some(Node::All(rest)),
+            }
+        }
+        n if decided(&n) => None,
+        n => Some(n),
+    }
+}
+
 /// Builds `All` (or `Any`) of `parts`, with their symptom tests fused into one mask test and
 /// their location tests into another, placed first because they are the cheapest. A list
 /// left with one part is that part.
@@ -723,6 +759,9 @@ fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
         Condition::All(l) => fuse(list(l), true),
         Condition::Any(l) => fuse(list(l), false),
         Condition::Not(inner) => Node::Not(Box::new(lower(inner, slots))),
+        // `AtLeast` of one is `Any`, of all is `All`: both fuse into mask tests.
+        Condition::AtLeast(1, l) if !l.is_empty() => fuse(list(l), false),
+        Condition::AtLeast(n, l) if *n as usize == l.len() => fuse(list(l), true),
         Condition::AtLeast(n, l) => Node::AtLeast(*n, list(l)),
         // The validator refuses unknown and cyclic patterns; should one slip through, it is
         // unknown, never a panic.

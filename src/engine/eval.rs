@@ -61,7 +61,12 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
                 continue;
             };
             // A rule whose required facts are not there cannot be true: skip its tree.
-            if needs.met_by(facts) && rule.when.eval(facts, &mut patterns) == TRUE {
+            if needs.met_by(facts)
+                && rule
+                    .residual
+                    .as_ref()
+                    .is_none_or(|rest| rest.eval(facts, &mut patterns) == TRUE)
+            {
                 r.fired.push(i);
             }
         }
@@ -125,8 +130,8 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
 
 /// The full report of a run. Text is shared with the compiled set, not copied.
 pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
-    let ids = |rules: &mut dyn Iterator<Item = usize>| {
-        let mut out: Vec<Text> = Vec::new();
+    let ids = |rules: &mut dyn Iterator<Item = usize>, hint: usize| {
+        let mut out: Vec<Text> = Vec::with_capacity(hint);
         for ri in rules {
             // Fired rules come in id order: a repeat can only be the last one.
             if out.last() != Some(&c.rules[ri].id) {
@@ -135,45 +140,55 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         }
         out
     };
-    // The fired rules behind each diagnosis, in one pass (fired rules are in id order).
-    let mut behind: Vec<Vec<usize>> = vec![Vec::new(); c.diagnoses.len()];
+    // (diagnosis, rule) for every suggestion that fired, grouped by diagnosis; a stable sort
+    // keeps each group's rules in id order.
+    let mut behind: Vec<(usize, usize)> = Vec::with_capacity(r.fired.len() * 2);
     for &ri in &r.fired {
         for a in &c.rules[ri].then {
-            if let CAction::Suggest(d, _) = a
-                && let Some(list) = behind.get_mut(*d)
-                && list.last() != Some(&ri)
-            {
-                list.push(ri);
+            if let CAction::Suggest(d, _) = a {
+                behind.push((*d, ri));
             }
         }
     }
-    let diagnoses = r
-        .ranked
-        .iter()
-        .map(|&d| {
-            let rules = behind.get(d).map_or(&[][..], Vec::as_slice);
-            let mut facts_behind = Distinct::default();
-            for &ri in rules {
-                for (atom, text) in &c.rules[ri].evidence_text {
-                    if atom.eval(facts) == TRUE {
-                        facts_behind.push(
-                            text.clone()
-                                .unwrap_or_else(|| Text::from(describe(*atom, facts))),
-                        );
-                    }
+    behind.sort_by_key(|&(d, _)| d);
+    // Each of the runner's numbers is written once per report, however many facts quote it.
+    let mut numbers: [Option<String>; Num::COUNT] = Default::default();
+    let mut words = |w: &Words| match w {
+        Words::Fixed(t) => t.clone(),
+        Words::Number(n, suffix) => {
+            let value = numbers[*n as usize].get_or_insert_with(|| match facts.number(*n) {
+                Some(x) => format!("{} {}", n.label(), round(x)),
+                None => n.label().to_owned(),
+            });
+            let mut text = String::with_capacity(value.len() + suffix.len());
+            text.push_str(value);
+            text.push_str(suffix);
+            Text::from(text)
+        }
+    };
+    let mut diagnoses = Vec::with_capacity(r.ranked.len());
+    for &d in &r.ranked {
+        let from = behind.partition_point(|&(x, _)| x < d);
+        let to = behind.partition_point(|&(x, _)| x <= d);
+        let rules = || behind[from..to].iter().map(|&(_, ri)| ri);
+        let mut facts_behind = Distinct::default();
+        for ri in rules() {
+            for (atom, w) in &c.rules[ri].evidence_text {
+                if atom.eval(facts) == TRUE {
+                    facts_behind.push(words(w));
                 }
             }
-            let diag = &c.diagnoses[d];
-            Diagnosis {
-                id: diag.id.clone(),
-                name: diag.name.clone(),
-                weight: r.weight[d],
-                rules: ids(&mut rules.iter().copied()),
-                facts: facts_behind.list,
-                source: diag.source.clone(),
-            }
-        })
-        .collect();
+        }
+        let diag = &c.diagnoses[d];
+        diagnoses.push(Diagnosis {
+            id: diag.id.clone(),
+            name: diag.name.clone(),
+            weight: r.weight[d],
+            rules: ids(&mut rules(), to - from),
+            facts: facts_behind.list,
+            source: diag.source.clone(),
+        });
+    }
 
     let serious = r.level >= Level::Doctor;
     let mut steps = Vec::with_capacity(r.steps.len() + usize::from(serious));
@@ -212,7 +227,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                 text: cf.text.clone(),
                 advice: cf.advice.clone(),
                 figure: cf.figure.and_then(|m| facts.figure(m)),
-                rules: ids(&mut by),
+                rules: ids(&mut by, 2),
             }
         })
         .collect();
@@ -243,7 +258,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         },
         steps,
         factors,
-        fired: ids(&mut r.fired.iter().copied()),
+        fired: ids(&mut r.fired.iter().copied(), r.fired.len()),
     }
 }
 
@@ -275,15 +290,22 @@ impl Distinct {
     }
 }
 
-/// A leaf's words when they do not depend on the runner's numbers; computed once, at
-/// compile time.
-pub(crate) fn fixed_text(atom: Atom) -> Option<Text> {
+/// How a fact behind a firing reads: fixed words, or the runner's number with fixed words
+/// after it (" (at least 55)").
+#[derive(Debug, Clone)]
+pub(crate) enum Words {
+    Fixed(Text),
+    Number(Num, Text),
+}
+
+/// A leaf's words, written once at compile time as far as they do not depend on the runner.
+pub(crate) fn words(atom: Atom) -> Words {
     match atom {
-        Atom::Number(..) => None,
+        Atom::Number(n, cmp) => Words::Number(n, Text::from(format!(" ({cmp})"))),
         // Facts are not read for any other atom.
         _ => {
             let empty = Facts::from_assessment(&Assessment::new(Onset::Chronic));
-            Some(Text::from(describe(atom, &empty)))
+            Words::Fixed(Text::from(describe(atom, &empty)))
         }
     }
 }
