@@ -178,3 +178,30 @@ fn a_bad_file_names_file_line_and_column_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("no/such/file.ron: cannot read"));
 }
+
+#[test]
+fn throughput_counts_every_assessment_it_evaluates() {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "throughput", "--", "3000"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.starts_with("3000 assessments on "), "{stdout}");
+    assert!(stdout.contains("million a second"), "{stdout}");
+    // The per-level counts add up to the number evaluated.
+    let counted: usize = stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(counted, 3000, "{stdout}");
+
+    let bad = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "throughput", "--", "lots"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert_eq!(bad.status.code(), Some(2));
+}
