@@ -8,7 +8,7 @@
 //!
 //! Prints `FILE:LINE:COL: error[CODE]: message` (or `warning[CODE]`), then the hint on an
 //! indented line. Exits with 1 when any file has an error (or cannot be read), 0 otherwise,
-//! warnings included.
+//! warnings included, and 2 when called without files.
 
 use std::process::ExitCode;
 

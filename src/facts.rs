@@ -2,7 +2,8 @@
 //! numbers, derived ones included (week-over-week change, acute:chronic workload ratio).
 //!
 //! Anything unusable (a missing field, too few weeks, a non-finite number that skipped
-//! validation) becomes *unknown*, never a guess.
+//! validation) becomes *unknown*, never a guess; a number beyond its field's valid range
+//! counts as the nearest valid value.
 
 use crate::model::{Assessment, Mechanism, Onset, Sex, Surface};
 use crate::rules::{Cmp, Condition, Field, Metric};
@@ -126,6 +127,14 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
+/// A raw number as rules see it: unknown when not finite, and otherwise brought into the
+/// field's valid range, so that an unvalidated pain score of 12 counts as 10 (the cautious
+/// reading: still the worst pain) and the validator's range analysis holds for every input.
+fn in_range(n: Num, x: f64) -> Option<f64> {
+    let (lo, hi, _) = n.domain();
+    finite(x).map(|x| x.clamp(lo, hi))
+}
+
 impl Facts {
     pub(crate) fn from_assessment(a: &Assessment) -> Facts {
         let mut present = 0u64;
@@ -144,15 +153,18 @@ impl Facts {
         let t = &a.training;
         // Only the last 12 weeks count; a longer list (refused by `validate`) is cut, not fatal.
         let weeks = &t.weekly_km[t.weekly_km.len().saturating_sub(crate::model::MAX_WEEKS)..];
-        let current = weeks.last().copied().and_then(finite);
-        let previous_week = weeks.len().checked_sub(2).and_then(|i| finite(weeks[i]));
+        let week = |x: f64| in_range(Num::WeeklyKm, x);
+        let current = weeks.last().copied().and_then(week);
+        let previous_week = weeks.len().checked_sub(2).and_then(|i| week(weeks[i]));
         let before = &weeks[..weeks.len().saturating_sub(1)];
         let chronic = &before[before.len().saturating_sub(CHRONIC_WEEKS)..];
-        let chronic_mean = if chronic.is_empty() {
-            None
-        } else {
-            finite(chronic.iter().sum::<f64>() / chronic.len() as f64)
-        };
+        // One unusable week leaves the chronic load unknown rather than guessed.
+        let chronic_mean = chronic
+            .iter()
+            .map(|&x| week(x))
+            .sum::<Option<f64>>()
+            .filter(|_| !chronic.is_empty())
+            .map(|sum| sum / chronic.len() as f64);
         let ratio = |num: Option<f64>, den: Option<f64>| match (num, den) {
             (Some(n), Some(d)) if d > 0.0 => finite(n / d),
             _ => None,
@@ -161,14 +173,16 @@ impl Facts {
         let acwr = ratio(current, chronic_mean);
 
         let mut numbers = [None; Num::COUNT];
-        numbers[Num::Age as usize] = a.age.map(f64::from);
+        numbers[Num::Age as usize] = a.age.and_then(|x| in_range(Num::Age, f64::from(x)));
         numbers[Num::DaysSinceOnset as usize] = a.days_since_onset.map(f64::from);
-        numbers[Num::PainScore as usize] = a.pain_score.map(f64::from);
-        numbers[Num::Bmi as usize] = a.bmi.and_then(finite);
+        numbers[Num::PainScore as usize] = a
+            .pain_score
+            .and_then(|x| in_range(Num::PainScore, f64::from(x)));
+        numbers[Num::Bmi as usize] = a.bmi.and_then(|x| in_range(Num::Bmi, x));
         numbers[Num::WeeklyKm as usize] = current;
         numbers[Num::WeeklyIncreasePct as usize] = increase;
         numbers[Num::Acwr as usize] = acwr;
-        numbers[Num::ShoeKm as usize] = t.shoe_km.and_then(finite);
+        numbers[Num::ShoeKm as usize] = t.shoe_km.and_then(|x| in_range(Num::ShoeKm, x));
 
         Facts {
             present,

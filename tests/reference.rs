@@ -527,3 +527,32 @@ fn random_sets_agree_with_the_reference() {
         fired.get()
     );
 }
+
+/// Found in review: a rule asking for two onsets, one of them inside an `Any`, passes
+/// validation (the analysis does not look into `Any`) and must still never fire. The needs of
+/// such a rule hold one onset; the other onset's test must stay in the tree.
+#[test]
+fn two_onsets_one_inside_any_never_fire() {
+    let text = r#"RuleSet(name: "t", version: "1",
+        diagnoses: [Diagnosis(id: "d", name: "D", source: "S", steps: ["s"])],
+        steps: [Step(id: "s", phase: Immediate, text: "Rest.")],
+        rules: [
+            Rule(id: "onsets", when: All([Any([All([Onset(Acute), Has(Swelling)]), All([Onset(Acute), Has(Locking)])]), Onset(Chronic)]), then: [Suggest("d", 1.0)], source: "S"),
+            Rule(id: "mechanisms", when: All([Any([All([Mechanism(Twisting), Has(Swelling)]), All([Mechanism(Twisting), Has(Locking)])]), Mechanism(DirectBlow)]), then: [Suggest("d", 1.0)], source: "S"),
+        ])"#;
+    let set = RuleSet::from_ron(text).expect("accepted: the conflict hides in an Any");
+    for onset in Onset::ALL {
+        for mechanism in [Mechanism::Twisting, Mechanism::DirectBlow] {
+            let mut a = Assessment::new(*onset);
+            a.mechanism = Some(mechanism);
+            a.present = vec![Symptom::Swelling, Symptom::Locking];
+            let report = set.evaluate(&a);
+            assert!(
+                report.fired.is_empty(),
+                "{:?} fired for {a:?}",
+                report.fired
+            );
+            assert_eq!(answer_of(&report), reference(set.source(), &a));
+        }
+    }
+}

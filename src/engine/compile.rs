@@ -1,5 +1,6 @@
 //! Lowers a validated rule file into the form evaluation runs: catalogue references become
-//! indices, patterns are expanded in place, and every leaf test becomes an [`Atom`] over the
+//! indices, patterns become slots computed once per evaluation, and every leaf test becomes an
+//! [`Atom`] (or a fused mask test) over the
 //! bit masks and numbers of [`Facts`].
 
 use std::collections::HashMap;
@@ -350,7 +351,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             let mut evidence = Vec::new();
             when.positive_atoms(&pattern_atoms, &mut evidence);
             let needs = when.needs(&pattern_needs);
-            let residual = residual(when);
+            let residual = residual(when, &needs);
             let then = r
                 .then
                 .iter()
@@ -680,24 +681,20 @@ impl Node {
     }
 }
 
-/// The part of a rule's condition that its [`Needs`] do not already decide. Symptom,
-/// location, history, onset and mechanism tests that the condition requires outright (alone,
-/// or directly under its top `All`) are true whenever the needs are met, so they are dropped;
-/// what remains is walked only for rules whose needs are met.
-fn residual(when: Node) -> Option<Node> {
-    let decided = |n: &Node| {
-        matches!(
-            n,
-            Node::AllSymptoms(_)
-                | Node::AllLocations(_)
-                | Node::Atom(
-                    Atom::Symptom(_)
-                        | Atom::Location(_)
-                        | Atom::History(_)
-                        | Atom::Onset(_)
-                        | Atom::Mechanism(_)
-                )
-        )
+/// The part of a rule's condition that its [`Needs`] do not already decide. A symptom,
+/// location or history test that the condition requires outright (alone, or directly under its
+/// top `All`) is part of the needs, so it is true whenever they are met and is dropped. An
+/// onset or mechanism test is dropped only when the needs require that very value: needs keep
+/// one onset, and a condition asking for two (possible when one hides in an `Any`) must keep
+/// its tests and stay false.
+fn residual(when: Node, needs: &Needs) -> Option<Node> {
+    let decided = |n: &Node| match n {
+        Node::AllSymptoms(_)
+        | Node::AllLocations(_)
+        | Node::Atom(Atom::Symptom(_) | Atom::Location(_) | Atom::History(_)) => true,
+        Node::Atom(Atom::Onset(o)) => needs.onset == Some(*o),
+        Node::Atom(Atom::Mechanism(m)) => needs.mechanism == Some(*m),
+        _ => false,
     };
     match when {
         Node::All(parts) => {

@@ -1,5 +1,6 @@
 //! Runs a compiled rule set on the facts of one assessment and aggregates what fired into a
-//! [`Report`]. Every rule is evaluated; nothing here depends on the order of the rules.
+//! [`Report`]. Only rules whose needs the facts meet are walked (the others cannot fire), in
+//! id order; nothing here depends on the order of the rules in the file.
 
 use super::compile::{Atom, CAction, Compiled, Lazy, NOT_YET, TRUE, Tri};
 use crate::facts::{Facts, Num};
@@ -20,7 +21,7 @@ pub(crate) struct Run {
     candidates: Vec<u64>,
     /// Rules that fired, in id order.
     pub fired: Vec<usize>,
-    /// Summed weight per diagnosis, and whether any rule suggested it.
+    /// Summed weight per diagnosis; above 0 exactly when a rule suggested it.
     pub weight: Vec<f64>,
     /// Suggested diagnoses, most likely first.
     pub ranked: Vec<usize>,
@@ -40,7 +41,7 @@ fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.resize(n, x);
 }
 
-/// Evaluates every rule on `facts` into `r`.
+/// Evaluates the rule set on `facts` into `r`.
 pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
     // Patterns are computed when a rule first reads one, then remembered.
     refill(&mut r.patterns, c.patterns.len(), NOT_YET);

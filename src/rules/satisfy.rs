@@ -369,11 +369,13 @@ impl Implied {
         }
     }
 
-    /// A pattern's summary, used through `Is`.
+    /// A pattern's summary, used through `Is`. Only a conflict of the pattern being true was
+    /// reported at the pattern; one of it being false (so that `Not(Is(p))` can never hold)
+    /// is the using rule's to report.
     pub(crate) fn inherited(&self) -> Implied {
         Implied {
             when_true: self.when_true.inherited(),
-            when_false: self.when_false.inherited(),
+            when_false: self.when_false.clone(),
         }
     }
 
@@ -455,7 +457,7 @@ mod tests {
 
     /// Why `condition` (RON) can never be true, if the analysis finds a reason.
     fn never(condition: &str) -> Option<String> {
-        let c: Condition = parse_ron(condition).unwrap();
+        let c: Condition = parse_ron(condition, usize::MAX).unwrap();
         summarise(&c).when_true.own_conflict().map(str::to_owned)
     }
 
@@ -498,6 +500,18 @@ mod tests {
         ] {
             assert!(never(c).is_some(), "{c} was not caught");
         }
+    }
+
+    #[test]
+    fn a_pattern_that_always_holds_cannot_be_negated() {
+        // `Not(Is(p))` where p always holds is never true: the using rule must say so, even
+        // though the pattern itself is fine.
+        let p: Condition = parse_ron("PainScore(AtMost(10))", usize::MAX).unwrap();
+        let through = summarise(&p).inherited().not();
+        assert!(through.when_true.own_conflict().is_some());
+        // A conflict of the pattern being true was reported at the pattern, not again.
+        let q: Condition = parse_ron("PainScore(Above(10))", usize::MAX).unwrap();
+        assert!(summarise(&q).inherited().when_true.own_conflict().is_none());
     }
 
     #[test]
