@@ -228,6 +228,16 @@ pub enum DiagnosticKind {
     /// `E0114`: a rule with no actions.
     #[error("rule has no actions")]
     NoActions,
+    /// `E0115`: a list longer than [`MAX_ENTRIES`](crate::limits::MAX_ENTRIES).
+    #[error("`{field}` has {count} entries, more than the limit of {max}")]
+    TooMany {
+        /// The list: "rules", "patterns", "diagnoses", "steps" or "factors".
+        field: &'static str,
+        /// How many it has.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// `W0201`: a catalogue entry or pattern that no rule can reach.
     #[error("{what} `{id}` is never used")]
     Unused {
@@ -263,6 +273,7 @@ impl DiagnosticKind {
             DiagnosticKind::ReservedId(_) => "E0112",
             DiagnosticKind::PatternCycle(_) => "E0113",
             DiagnosticKind::NoActions => "E0114",
+            DiagnosticKind::TooMany { .. } => "E0115",
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",
@@ -395,6 +406,11 @@ mod tests {
             DiagnosticKind::ReservedId("escalation"),
             DiagnosticKind::PatternCycle(String::new()),
             DiagnosticKind::NoActions,
+            DiagnosticKind::TooMany {
+                field: "rules",
+                count: 0,
+                max: 0,
+            },
             DiagnosticKind::Unused {
                 what: "step",
                 id: String::new(),

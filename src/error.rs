@@ -47,16 +47,35 @@ pub struct ParseError {
 impl ParseError {
     /// The stable code: `E0001` syntax, `E0002` unknown name, `E0003` unknown field,
     /// `E0004` missing field, `E0005` duplicate field, `E0006` nesting beyond the parser's
-    /// limit.
+    /// limit, `E0007` text beyond the size limit (see [`limits`](crate::limits)).
     #[must_use]
     pub fn code(&self) -> &'static str {
         self.code
     }
 }
 
-/// Parses RON with `implicit_some` enabled, so files need not say so, and a nesting limit
-/// so hostile input cannot overflow the stack.
-pub(crate) fn parse_ron<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+/// Parses RON with `implicit_some` enabled, so files need not say so, after checking the
+/// text against `max_bytes`, and with a nesting limit so hostile input cannot overflow the
+/// stack.
+pub(crate) fn parse_ron<T: DeserializeOwned>(
+    text: &str,
+    max_bytes: usize,
+) -> Result<T, ParseError> {
+    if text.len() > max_bytes {
+        return Err(ParseError {
+            position: Position { line: 1, column: 1 },
+            message: format!(
+                "the text is {} bytes, more than the limit of {max_bytes}",
+                text.len()
+            ),
+            hint: Some(
+                "this is not a rule file or assessment written by hand; check what was passed"
+                    .to_owned(),
+            ),
+            expected: Vec::new(),
+            code: "E0007",
+        });
+    }
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(RON_RECURSION_LIMIT)
@@ -176,9 +195,7 @@ fn in_outer(outer: Option<&str>) -> String {
     outer.map(|o| format!(" in `{o}`")).unwrap_or_default()
 }
 
-/// Deep enough for any sensible rule (the validator allows far less), shallow enough for
-/// the parser's recursion to stay well inside a thread's stack.
-const RON_RECURSION_LIMIT: usize = 128;
+use crate::limits::MAX_NESTING as RON_RECURSION_LIMIT;
 
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
@@ -257,7 +274,7 @@ mod tests {
 
     #[test]
     fn parse_errors_name_line_and_column() {
-        let err = parse_ron::<Vec<u8>>("[1,\n  x]").unwrap_err();
+        let err = parse_ron::<Vec<u8>>("[1,\n  x]", 100).unwrap_err();
         assert_eq!(err.position.line, 2);
         assert_eq!(err.position.column, 3);
         assert!(err.to_string().starts_with("2:3: "));

@@ -26,6 +26,7 @@ mod diagnostic;
 mod engine;
 mod error;
 mod facts;
+pub mod limits;
 mod model;
 mod report;
 pub mod rules;

@@ -47,7 +47,7 @@ impl RuleSet {
     /// [`RuleSetError::Parse`] with line and column for text that is not a rule file;
     /// [`RuleSetError::Invalid`] listing every semantic error, each naming its rule.
     pub fn from_ron(text: &str) -> Result<RuleSet, RuleSetError> {
-        let source: RuleSetSource = parse_ron(text)?;
+        let source: RuleSetSource = parse_ron(text, crate::limits::MAX_RULE_FILE_BYTES)?;
         Self::build(source, Some(text))
     }
 
@@ -77,7 +77,7 @@ impl RuleSet {
     /// # Errors
     /// A [`ParseError`] when the text is not a rule file at all.
     pub fn check(text: &str) -> Result<Vec<Diagnostic>, ParseError> {
-        let source: RuleSetSource = parse_ron(text)?;
+        let source: RuleSetSource = parse_ron(text, crate::limits::MAX_RULE_FILE_BYTES)?;
         Ok(validate(&source, Some(text)))
     }
 
@@ -111,10 +111,11 @@ impl RuleSet {
         &self.inner.source
     }
 
-    /// Evaluates every rule on the assessment and aggregates the result.
+    /// Evaluates the rules on the assessment and aggregates the result.
     ///
     /// Never panics. An assessment that [`Assessment::validate`] would refuse is still
-    /// evaluated, with unusable numbers taken as unknown.
+    /// evaluated: a number beyond its field's range counts as the nearest valid value (pain 12
+    /// as 10, the more cautious reading), a non-finite one as unknown.
     #[must_use]
     pub fn evaluate(&self, assessment: &Assessment) -> Report {
         let facts = Facts::from_assessment(assessment);

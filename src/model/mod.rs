@@ -119,7 +119,7 @@ impl Assessment {
     /// A [`AssessmentError::Parse`] with line and column for text that is not an assessment,
     /// or the first problem [`Assessment::validate`] finds.
     pub fn from_ron(text: &str) -> Result<Assessment, AssessmentError> {
-        let a: Assessment = parse_ron(text)?;
+        let a: Assessment = parse_ron(text, crate::limits::MAX_ASSESSMENT_BYTES)?;
         a.validate()?;
         Ok(a)
     }
@@ -259,7 +259,7 @@ impl Case {
     /// # Errors
     /// Parse errors with line and column, or the assessment's first problem.
     pub fn from_ron(text: &str) -> Result<Case, AssessmentError> {
-        let c: Case = parse_ron(text)?;
+        let c: Case = parse_ron(text, crate::limits::MAX_ASSESSMENT_BYTES)?;
         c.assessment.validate()?;
         Ok(c)
     }

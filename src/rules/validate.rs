@@ -16,8 +16,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you
 use crate::facts::Num;
 use crate::model::Symptom;
 
-/// Deepest nesting of conditions allowed, patterns expanded. Real rules need a handful.
-pub(crate) const MAX_DEPTH: usize = 32;
+/// Deepest nesting of conditions allowed, patterns expanded.
+pub(crate) const MAX_DEPTH: usize = crate::limits::MAX_CONDITION_DEPTH;
 
 /// Largest weight a `Suggest` may carry; sums of many stay far from overflow.
 pub(crate) const MAX_WEIGHT: f64 = 1000.0;
@@ -105,6 +105,22 @@ impl Validator<'_> {
         for (field, value) in [("name", &src.name), ("version", &src.version)] {
             if value.trim().is_empty() {
                 self.push(K::Empty(field), None, Some(field), None);
+            }
+        }
+        for (field, len) in [
+            ("rules", src.rules.len()),
+            ("patterns", src.patterns.len()),
+            ("diagnoses", src.diagnoses.len()),
+            ("steps", src.steps.len()),
+            ("factors", src.factors.len()),
+        ] {
+            if len > crate::limits::MAX_ENTRIES {
+                let kind = K::TooMany {
+                    field,
+                    count: len,
+                    max: crate::limits::MAX_ENTRIES,
+                };
+                self.push(kind, None, Some(field), None);
             }
         }
         let diagnoses = self.ids(
@@ -642,7 +658,7 @@ mod tests {
 
     /// The errors of `text`; warnings are tested on their own.
     fn problems(text: &str) -> Vec<Diagnostic> {
-        let src: RuleSetSource = parse_ron(text).unwrap();
+        let src: RuleSetSource = parse_ron(text, usize::MAX).unwrap();
         validate(&src, Some(text))
             .into_iter()
             .filter(Diagnostic::is_error)
