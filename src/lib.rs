@@ -10,13 +10,14 @@
 //! # Untrusted input
 //!
 //! Rule files and assessments may come from outside. Loading either returns a typed error for
-//! anything malformed (with line and column for text) and never panics. RON nesting is limited
-//! (128 levels in the parser, 32 levels of conditions with patterns expanded), so hostile input
-//! cannot overflow the stack. Validation, compilation and evaluation are linear in the size of
-//! the rule file: patterns are analysed and evaluated once each, never expanded, however often
-//! they are reused. [`RuleSet::evaluate`] never panics on any [`Assessment`], including one that
-//! skipped [`Assessment::validate`]: unusable numbers are treated as unknown, and a symptom
-//! listed both present and absent counts as present.
+//! anything malformed (with line and column for text) and never panics. Size and nesting are
+//! limited ([`limits`]: 16 MiB per rule file, 128 levels in the parser, 32 levels of
+//! conditions with patterns expanded), so hostile input cannot exhaust memory or the stack.
+//! Validation, compilation and evaluation are linear in the size of the rule file: patterns
+//! are analysed and evaluated once each, never expanded, however often they are reused. [`RuleSet::evaluate`] never panics on any [`Assessment`], including one that
+//! skipped [`Assessment::validate`]: non-finite numbers are unknown, numbers beyond a field's
+//! range count as the nearest valid value, and a symptom listed both present and absent counts
+//! as present. docs/SAFETY.md is the hazard log.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
