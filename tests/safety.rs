@@ -230,7 +230,12 @@ proptest! {
             }
         }
         let built = RuleSet::from_source(src.clone());
-        let text = ron::to_string(&src).expect("serializable");
+        // ron's writer has a nesting limit of its own: a tree too deep to write is too deep
+        // to load.
+        let Ok(text) = ron::to_string(&src) else {
+            prop_assert!(built.is_err());
+            return Ok(());
+        };
         match RuleSet::check(&text) {
             Ok(found) => prop_assert_eq!(found.iter().any(|d| d.is_error()), built.is_err()),
             // Sixty `Not`s in text pass the parser's nesting limit.
