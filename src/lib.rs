@@ -27,6 +27,7 @@ mod diagnostic;
 mod engine;
 mod error;
 mod facts;
+mod interview;
 pub mod limits;
 mod model;
 mod report;
@@ -35,6 +36,7 @@ pub mod rules;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
 pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
 pub use error::{AssessmentError, ParseError, Position, RuleSetError};
+pub use interview::{Answer, AnswerError, Interview, Question};
 pub use model::{
     Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,
     Symptom, TrainingLoad, Verdict,

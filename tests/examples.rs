@@ -205,3 +205,53 @@ fn throughput_counts_every_assessment_it_evaluates() {
         .expect("cargo runs");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+fn interview(input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "interview"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cargo runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(input.as_bytes())
+            .expect("stdin takes the answers");
+    }
+    child.wait_with_output().expect("the interview ends")
+}
+
+#[test]
+fn interview_runs_from_piped_answers() {
+    // Acute, then "don't know" to everything: the interview asks its questions and ends on
+    // its own, before the answers run out.
+    let out = interview(&format!("y\n{}", "?\n".repeat(300)));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(!stdout.contains("no more answers"), "{stdout}");
+    let asked: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_suffix(" questions asked."))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a question count");
+    assert!(asked > 0 && asked < 300, "{asked}");
+    assert!(stdout.contains("This is not a diagnosis"), "{stdout}");
+
+    // Red flags first: after an acute onset, answering yes to everything reaches an
+    // emergency within a few answers.
+    let out = interview(&"y\n".repeat(6));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("EMERGENCY"), "{stdout}");
+    assert!(stdout.contains("no more answers"), "{stdout}");
+
+    // A word that is no answer is asked again, then the interview goes on.
+    let out = interview("n\nmaybe\n?\n");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("please answer y, n, ? or a number"),
+        "{stdout}"
+    );
+}

@@ -257,6 +257,8 @@ pub(crate) struct CRule {
     /// What is left of the condition to test once its [`Needs`] are met; `None` when the
     /// needs are the whole condition.
     pub residual: Option<Node>,
+    /// The whole condition, for questions about what is still unknown.
+    pub when: Node,
     pub then: Vec<CAction>,
     /// Leaves whose truth explains a firing, with their words when those are fixed.
     pub evidence_text: Vec<(Atom, super::eval::Words)>,
@@ -351,7 +353,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             let mut evidence = Vec::new();
             when.positive_atoms(&pattern_atoms, &mut evidence);
             let needs = when.needs(&pattern_needs);
-            let residual = residual(when, &needs);
+            let residual = residual(when.clone(), &needs);
             let then = r
                 .then
                 .iter()
@@ -370,6 +372,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 id: Text::from(r.id.as_str()),
                 source: Text::from(r.source.as_str()),
                 residual,
+                when,
                 then,
                 evidence_text: evidence
                     .into_iter()

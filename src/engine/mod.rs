@@ -2,6 +2,7 @@
 
 pub(crate) mod compile;
 mod eval;
+mod explore;
 
 use std::sync::{Arc, OnceLock};
 
@@ -217,6 +218,52 @@ impl Outcome {
             self.facts.as_ref()?,
             &self.run,
         ))
+    }
+}
+
+impl RuleSet {
+    /// The questions worth asking about `assessment`, most important first: those whose
+    /// answer could raise the escalation (highest possible level first), then those that could
+    /// change the top diagnosis. Facts no rule could use never appear; an empty list means no
+    /// answer could change the escalation or the top diagnosis. Wording comes from the rule
+    /// set's `questions`.
+    ///
+    /// ```
+    /// use patella::{Assessment, Onset, RuleSet, rules::Fact, Symptom};
+    /// let rules = RuleSet::default();
+    /// let questions = rules.questions(&Assessment::new(Onset::Acute));
+    /// // After an acute onset, the emergencies are asked about first.
+    /// assert_eq!(questions[0].could_raise_to, Some(patella::Level::Emergency));
+    /// ```
+    #[must_use]
+    pub fn questions(&self, assessment: &Assessment) -> Vec<crate::interview::Question> {
+        self.ranked_facts(assessment, &|_| false)
+            .into_iter()
+            .map(|(fact, stake)| self.question(fact, stake))
+            .collect()
+    }
+
+    /// Facts worth asking about, with why, leaving out those `asked` says were asked.
+    pub(crate) fn ranked_facts(
+        &self,
+        assessment: &Assessment,
+        asked: &dyn Fn(crate::rules::Fact) -> bool,
+    ) -> Vec<(crate::rules::Fact, explore::Stake)> {
+        let c = &self.inner.compiled;
+        let facts = Facts::from_assessment(assessment);
+        let mut run = eval::Run::default();
+        eval::run(c, &facts, &mut run);
+        let open = explore::open_rules(c, &facts, asked);
+        explore::stakes(c, &run, &open)
+    }
+
+    pub(crate) fn question(
+        &self,
+        fact: crate::rules::Fact,
+        stake: explore::Stake,
+    ) -> crate::interview::Question {
+        let def = self.inner.source.questions.iter().find(|q| q.fact == fact);
+        crate::interview::Question::new(fact, def, stake.raises_to, stake.reorders)
     }
 }
 

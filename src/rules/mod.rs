@@ -58,6 +58,49 @@ pub struct RuleSetSource {
     /// The rules.
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// How to ask about each fact the rules may wait on, in plain words: used by
+    /// [`Interview`](crate::Interview) and [`RuleSet::questions`](crate::RuleSet::questions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<QuestionDef>,
+}
+
+/// A fact an interview can ask about: one answer fills it in.
+///
+/// Onset, history and training are not asked: onset is required from the start, history is a
+/// record (what is not listed is not there), and training comes from the runner's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Fact {
+    /// Is this symptom present? Yes, no or don't know.
+    Has(Symptom),
+    /// Does it hurt here? A yes makes the list of locations known: the places not named are
+    /// then taken as not hurting, so the question asks for the main place.
+    Location(Location),
+    /// Did it start like this?
+    Mechanism(Mechanism),
+    /// Is the runner of this sex?
+    Sex(Sex),
+    /// Age in years.
+    Age,
+    /// Days since the pain began.
+    DaysSinceOnset,
+    /// Worst pain, 0 to 10.
+    PainScore,
+    /// Body-mass index.
+    Bmi,
+}
+
+/// The wording of a question about one fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Question", deny_unknown_fields)]
+pub struct QuestionDef {
+    /// What it asks about.
+    pub fact: Fact,
+    /// The question, in words a runner understands.
+    pub text: String,
+    /// For a number, its unit ("years", "days", "out of 10").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// A named condition, written once and used by many rules through `Is("id")`.
