@@ -33,6 +33,18 @@ use crate::model::Assessment;
 use crate::report::{Level, Report};
 use crate::rules::{Fact, QuestionDef};
 
+/// A rule that could still fire, and the unknown facts it waits on
+/// ([`RuleSet::pending`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Pending {
+    /// The rule's id.
+    pub rule: crate::report::Text,
+    /// The facts whose answers could make it fire (or, for a rule that fires on a missing
+    /// field, retract it).
+    pub waits_on: Vec<Fact>,
+}
+
 /// A question worth asking, with why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -36,7 +36,7 @@ pub mod rules;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
 pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
 pub use error::{AssessmentError, ParseError, Position, RuleSetError};
-pub use interview::{Answer, AnswerError, Interview, Question};
+pub use interview::{Answer, AnswerError, Interview, Pending, Question};
 pub use model::{
     Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,
     Symptom, TrainingLoad, Verdict,

@@ -177,7 +177,12 @@ fn every_askable_fact_has_one_question_in_the_default_set() {
     facts.extend(Sex::ALL.iter().map(|s| Fact::Sex(*s)));
     facts.extend([Fact::Age, Fact::DaysSinceOnset, Fact::PainScore, Fact::Bmi]);
     for fact in facts {
-        let n = rules.source().questions.iter().filter(|q| q.fact == fact).count();
+        let n = rules
+            .source()
+            .questions
+            .iter()
+            .filter(|q| q.fact == fact)
+            .count();
         assert_eq!(n, 1, "{fact:?} has {n} questions");
     }
 }

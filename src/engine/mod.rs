@@ -243,6 +243,34 @@ impl RuleSet {
             .collect()
     }
 
+    /// The rules that could still fire on `assessment` (their condition is unknown) and the
+    /// unknown facts each waits on, in rule-id order. Kept apart from [`RuleSet::evaluate`],
+    /// which stays fast; a rule that fires only because a field is missing (a missing
+    /// mechanism counts as an injury) is listed too, as an answer could retract it.
+    ///
+    /// ```
+    /// use patella::{Assessment, Onset, RuleSet, rules::Fact, Symptom};
+    /// let mut a = Assessment::new(Onset::Chronic);
+    /// a.present.push(Symptom::Fever);
+    /// let pending = RuleSet::default().pending(&a);
+    /// let septic = pending.iter().find(|p| p.rule == "fever_with_hot_or_swollen_knee").unwrap();
+    /// assert!(septic.waits_on.contains(&Fact::Has(Symptom::HotRedKnee)));
+    /// ```
+    #[must_use]
+    pub fn pending(&self, assessment: &Assessment) -> Vec<crate::interview::Pending> {
+        let c = &self.inner.compiled;
+        let facts = Facts::from_assessment(assessment);
+        explore::open_rules(c, &facts, &|_| false)
+            .into_iter()
+            .filter_map(|o| {
+                Some(crate::interview::Pending {
+                    rule: c.rules.get(o.rule)?.id.clone(),
+                    waits_on: o.facts,
+                })
+            })
+            .collect()
+    }
+
     /// Facts worth asking about, with why, leaving out those `asked` says were asked.
     pub(crate) fn ranked_facts(
         &self,
