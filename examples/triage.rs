@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --example triage -- examples/assessments/pfps.ron
 //! cargo run --example triage -- --json ../shared/cases/v06-acl.ron
+//! cargo run --example triage -- --explain ../shared/cases/v06-acl.ron
 //! echo '(onset: Acute, present: [Fever, HotRedKnee])' | cargo run --example triage -- -
 //! ```
 //!
@@ -15,15 +16,16 @@ use std::process::ExitCode;
 
 use patella::{Assessment, Case, RuleSet};
 
-const USAGE: &str =
-    "usage: triage [--json] FILE   (FILE: an Assessment or Case, .ron or .json, or - for stdin)";
+const USAGE: &str = "usage: triage [--json] [--explain] FILE   (FILE: an Assessment or Case, .ron or .json, or - for stdin)";
 
 fn main() -> ExitCode {
     let mut json = false;
+    let mut explain = false;
     let mut file = None;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--json" => json = true,
+            "--explain" => explain = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -47,9 +49,15 @@ fn main() -> ExitCode {
         }
     };
 
-    let report = RuleSet::default().evaluate(&assessment);
+    let rules = RuleSet::default();
+    let report = rules.evaluate(&assessment);
     if json {
-        match serde_json::to_string_pretty(&report) {
+        let text = if explain {
+            serde_json::to_string_pretty(&rules.explain(&assessment))
+        } else {
+            serde_json::to_string_pretty(&report)
+        };
+        match text {
             Ok(text) => println!("{text}"),
             Err(e) => {
                 eprintln!("triage: cannot write the report as JSON: {e}");
@@ -82,6 +90,9 @@ fn main() -> ExitCode {
         );
     }
     println!("{report}");
+    if explain {
+        println!("{}", rules.explain(&assessment));
+    }
     ExitCode::SUCCESS
 }
 

@@ -26,6 +26,7 @@
 mod diagnostic;
 mod engine;
 mod error;
+mod explain;
 mod facts;
 mod interview;
 pub mod limits;
@@ -36,6 +37,7 @@ pub mod rules;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
 pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
 pub use error::{AssessmentError, ParseError, Position, RuleSetError};
+pub use explain::{Contribution, Explanation, Failed, Why, WhyNot};
 pub use interview::{Answer, AnswerError, Interview, Pending, Question};
 pub use model::{
     Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,

@@ -255,3 +255,19 @@ fn interview_runs_from_piped_answers() {
         "{stdout}"
     );
 }
+
+#[test]
+fn triage_explains_on_request() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/assessments/pfps.ron");
+    let file = file.display().to_string();
+    let out = triage(&["--explain", &file], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for heading in ["Why these diagnoses:", "Why not:", "Why this escalation:"] {
+        assert!(stdout.contains(heading), "{heading} missing from\n{stdout}");
+    }
+    let out = triage(&["--json", "--explain", &file], None);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(value["diagnoses"][0]["contributions"].is_array(), "{value}");
+    assert!(value["report"]["escalation"].is_object(), "{value}");
+}

@@ -295,6 +295,8 @@ pub(crate) struct CFactor {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub label: Text,
+    /// Pattern id to its place in `patterns`, for lowering conditions after compilation.
+    pub slots: HashMap<String, usize>,
     /// Patterns in dependency order: each uses only those before it.
     pub patterns: Vec<Node>,
     /// Rules sorted by id: evaluation in this order makes sums and lists independent of the
@@ -402,6 +404,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
 
     Compiled {
         label: Text::from(format!("{} {}", src.name, src.version)),
+        slots: slots.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
         patterns,
         rules,
         needs,
@@ -752,7 +755,7 @@ fn fuse(parts: Vec<Node>, all: bool) -> Node {
 }
 
 /// Lowers one condition; `slots` maps the patterns lowered so far to their place.
-fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
+pub(crate) fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
     let list = |l: &[Condition]| l.iter().map(|x| lower(x, slots)).collect();
     let num = |n, cmp: &Cmp| Node::Atom(Atom::Number(n, *cmp));
     match c {

@@ -311,6 +311,21 @@ pub(crate) fn words(atom: Atom) -> Words {
     }
 }
 
+/// The facts a fired rule matched, in words.
+pub(crate) fn rule_facts(c: &Compiled, facts: &Facts, rule: usize) -> Vec<Text> {
+    let Some(r) = c.rules.get(rule) else {
+        return Vec::new();
+    };
+    r.evidence_text
+        .iter()
+        .filter(|(atom, _)| atom.eval(facts) == TRUE)
+        .map(|(atom, w)| match w {
+            Words::Fixed(t) => t.clone(),
+            Words::Number(..) => Text::from(describe(*atom, facts)),
+        })
+        .collect()
+}
+
 /// A true leaf in words, with the runner's number where there is one.
 fn describe(atom: Atom, f: &Facts) -> String {
     fn named<T: Copy>(

@@ -1,0 +1,101 @@
+//! Explanations answer four questions on every shared case: why each diagnosis is in the
+//! differential, why the runner-up ranks below the top, why a plausible diagnosis is absent,
+//! and why this escalation, each with its sources.
+
+use std::path::Path;
+
+use patella::{Case, Level, RuleSet};
+
+fn cases() -> Vec<Case> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["../shared/cases", "tests/cases"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).expect("readable");
+            out.push(Case::from_ron(&text).expect("valid case"));
+        }
+    }
+    out
+}
+
+#[test]
+fn explanations_answer_the_four_questions_on_every_case() {
+    let rules = RuleSet::default();
+    let all = cases();
+    assert!(all.len() >= 20);
+    let mut absent_explained = 0;
+    for case in &all {
+        let why = rules.explain(&case.assessment);
+        assert_eq!(why.report, rules.evaluate(&case.assessment), "{}", case.id);
+        let id = &case.id;
+
+        // 1. Why each diagnosis: its contributions add up to its weight, each from a rule
+        //    that fired, most of them naming the facts they matched.
+        assert_eq!(why.diagnoses.len(), why.report.diagnoses.len(), "{id}");
+        for (w, d) in why.diagnoses.iter().zip(&why.report.diagnoses) {
+            assert_eq!(w.id, d.id, "{id}");
+            let sum: f64 = w.contributions.iter().map(|c| c.weight).sum();
+            assert!(
+                (sum - w.weight).abs() < 1e-9,
+                "{id}: {} sums to {sum}",
+                w.id
+            );
+            for c in &w.contributions {
+                assert!(why.report.fired.contains(&c.rule), "{id}: {}", c.rule);
+                assert!(!c.source.is_empty(), "{id}: {}", c.rule);
+            }
+        }
+
+        // 2. Why the runner-up ranks below: the gap is the difference of the weights.
+        if let [top, second, ..] = why.diagnoses.as_slice() {
+            assert_eq!(top.behind_by, None);
+            let gap = second.behind_by.expect("a gap");
+            assert!((gap - (top.weight - second.weight)).abs() < 1e-9, "{id}");
+            assert!(gap >= 0.0, "{id}");
+        }
+
+        // 3. Why a plausible diagnosis is absent: its closest rule held in part and failed in
+        //    part, and the diagnosis is indeed not in the differential.
+        for w in &why.absent {
+            assert!(!w.held.is_empty() && !w.failed.is_empty(), "{id}: {}", w.id);
+            assert!(
+                why.report.diagnoses.iter().all(|d| d.id != w.id),
+                "{id}: {}",
+                w.id
+            );
+        }
+        absent_explained += usize::from(!why.absent.is_empty());
+
+        // 4. Why this escalation: every reason has its rule and source, and the highest
+        //    reason is the level.
+        let e = &why.report.escalation;
+        if e.level > Level::SelfCare {
+            assert_eq!(e.reasons[0].level, e.level, "{id}");
+        }
+        for r in &e.reasons {
+            assert!(!r.source.is_empty(), "{id}: {}", r.rule);
+        }
+        let text = why.to_string();
+        for heading in ["Why these diagnoses:", "Why this escalation:"] {
+            assert!(text.contains(heading), "{id}: {text}");
+        }
+    }
+    assert!(
+        absent_explained * 2 >= all.len(),
+        "only {absent_explained} cases explain a missing diagnosis"
+    );
+}
+
+#[test]
+fn explanations_round_trip_through_json() {
+    let rules = RuleSet::default();
+    for case in cases() {
+        let why = rules.explain(&case.assessment);
+        let json = serde_json::to_string(&why).expect("serializable");
+        let back: patella::Explanation = serde_json::from_str(&json).expect("readable");
+        assert_eq!(back, why, "{}", case.id);
+    }
+}
