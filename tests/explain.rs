@@ -2,29 +2,14 @@
 //! differential, why the runner-up ranks below the top, why a plausible diagnosis is absent,
 //! and why this escalation, each with its sources.
 
-use std::path::Path;
-
-use patella::{Case, Level, RuleSet};
-
-fn cases() -> Vec<Case> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for dir in ["../shared/cases", "tests/cases"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let text = std::fs::read_to_string(e.path()).expect("readable");
-            out.push(Case::from_ron(&text).expect("valid case"));
-        }
-    }
-    out
-}
+#[path = "support/files.rs"]
+mod files;
+use patella::{Level, RuleSet};
 
 #[test]
 fn explanations_answer_the_four_questions_on_every_case() {
     let rules = RuleSet::default();
-    let all = cases();
+    let all = files::cases();
     assert!(all.len() >= 20);
     let mut absent_explained = 0;
     for case in &all {
@@ -92,7 +77,7 @@ fn explanations_answer_the_four_questions_on_every_case() {
 #[test]
 fn explanations_round_trip_through_json() {
     let rules = RuleSet::default();
-    for case in cases() {
+    for case in files::cases() {
         let why = rules.explain(&case.assessment);
         let json = serde_json::to_string(&why).expect("serializable");
         let back: patella::Explanation = serde_json::from_str(&json).expect("readable");

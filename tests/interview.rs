@@ -5,10 +5,10 @@
 #[path = "support/strategies.rs"]
 mod strategies;
 
-use std::path::Path;
-
+#[path = "support/files.rs"]
+mod files;
 use patella::rules::Fact;
-use patella::{Answer, Assessment, Case, Interview, RuleSet};
+use patella::{Answer, Assessment, Interview, RuleSet};
 use proptest::prelude::*;
 
 /// What the runner of `full` would answer.
@@ -61,26 +61,10 @@ fn interview(rules: &RuleSet, full: &Assessment) -> (Interview, usize, usize) {
     (i, asked, red_flags)
 }
 
-fn cases() -> Vec<Case> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for dir in ["tests/cases", "../shared/cases"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let text = std::fs::read_to_string(e.path()).expect("readable");
-            out.push(Case::from_ron(&text).expect("valid case"));
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
-}
-
 #[test]
 fn scripted_interviews_reach_the_full_answer_on_every_case() {
     let rules = RuleSet::default();
-    let all = cases();
+    let all = files::cases();
     assert!(all.len() >= 20);
     let mut counts = Vec::new();
     for case in &all {
