@@ -102,6 +102,9 @@ pub struct Diagnostic {
     pub position: Option<Position>,
     /// A suggestion, such as the id that was probably meant.
     pub hint: Option<String>,
+    /// The file the item is in, for a set loaded from several
+    /// ([`RuleSet::layered`](crate::RuleSet::layered)).
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -135,8 +138,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(p) = self.position {
-            write!(f, "{p}: ")?;
+        match (&self.file, self.position) {
+            (Some(file), Some(p)) => write!(f, "{file}:{p}: ")?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            (None, Some(p)) => write!(f, "{p}: ")?,
+            (None, None) => {}
         }
         write!(
             f,
@@ -238,8 +244,12 @@ pub enum DiagnosticKind {
         /// The limit.
         max: usize,
     },
+    /// `W0204`: a layer disables or replaces a rule that escalates: the layer's authors take
+    /// over that red flag.
+    #[error("a layer disables or replaces rule `{0}`, which escalates")]
+    RemovesEscalation(String),
     /// `W0201`: a catalogue entry or pattern that no rule can reach.
-    #[error("{what} `{id}` is never used")]
+    #[error("nothing refers to it")]
     Unused {
         /// "diagnosis", "step", "factor" or "pattern".
         what: &'static str,
@@ -277,6 +287,7 @@ impl DiagnosticKind {
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",
+            DiagnosticKind::RemovesEscalation(_) => "W0204",
         }
     }
 
@@ -286,7 +297,8 @@ impl DiagnosticKind {
         match self {
             DiagnosticKind::Unused { .. }
             | DiagnosticKind::DuplicateRule(_)
-            | DiagnosticKind::NoSteps => Severity::Warning,
+            | DiagnosticKind::NoSteps
+            | DiagnosticKind::RemovesEscalation(_) => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -417,6 +429,7 @@ mod tests {
             },
             DiagnosticKind::DuplicateRule(String::new()),
             DiagnosticKind::NoSteps,
+            DiagnosticKind::RemovesEscalation(String::new()),
         ];
         let mut codes: Vec<&str> = kinds.iter().map(DiagnosticKind::code).collect();
         let n = codes.len();

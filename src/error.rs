@@ -212,6 +212,15 @@ pub enum RuleSetError {
     /// The text is not a valid rule file.
     #[error("rule file: {0}")]
     Parse(#[from] ParseError),
+    /// One of several files ([`RuleSet::layered`](crate::RuleSet::layered)) is not a rule
+    /// file or layer.
+    #[error("{file}:{error}")]
+    InFile {
+        /// The file's name, as given.
+        file: String,
+        /// What is wrong, and where.
+        error: Box<ParseError>,
+    },
     /// The file parsed, but its content has errors; every one is listed (warnings are not:
     /// see [`RuleSet::check`](crate::RuleSet::check)).
     #[error("rule set has {} error{}:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
@@ -224,7 +233,7 @@ impl RuleSetError {
     pub fn problems(&self) -> &[Diagnostic] {
         match self {
             RuleSetError::Invalid(v) => v,
-            RuleSetError::Parse(_) => &[],
+            RuleSetError::Parse(_) | RuleSetError::InFile { .. } => &[],
         }
     }
 }

@@ -271,3 +271,94 @@ fn triage_explains_on_request() {
     assert!(value["diagnoses"][0]["contributions"].is_array(), "{value}");
     assert!(value["report"]["escalation"].is_object(), "{value}");
 }
+
+#[test]
+fn custom_rules_layers_the_clinic_file() {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "custom_rules"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("rule set: runner_knee + Northside Physio"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Book an assessment with Northside Physio"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("700 km or more (750 km on the current shoes)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_file_in_rules_and_examples_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ron_files = |dir: &str| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("directory")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        v.sort();
+        v
+    };
+    for path in ron_files("rules") {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let set =
+            patella::RuleSet::from_ron(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            set.warnings().is_empty(),
+            "{}: {:?}",
+            path.display(),
+            set.warnings()
+        );
+    }
+    for path in ron_files("examples/assessments") {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        patella::Assessment::from_ron(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    let layers = ron_files("examples");
+    assert!(!layers.is_empty());
+    for path in layers {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = path.display().to_string();
+        patella::RuleSet::layered(
+            ("runner_knee.ron", patella::DEFAULT_RULES),
+            &[(&name, &text)],
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn every_example_binary_is_run_by_a_test() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tests: String = std::fs::read_dir(root.join("tests"))
+        .expect("tests")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| std::fs::read_to_string(e.path()).expect("readable"))
+        .collect();
+    for e in std::fs::read_dir(root.join("examples"))
+        .expect("examples")
+        .flatten()
+    {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "rs") {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            assert!(
+                tests.contains(&format!("\"--example\", \"{stem}\"")),
+                "no test runs examples/{stem}.rs"
+            );
+        }
+    }
+}

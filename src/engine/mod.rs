@@ -63,6 +63,86 @@ impl RuleSet {
         Self::build(source, None)
     }
 
+    /// Loads a base rule file with layers on top, each given as (file name, text): a clinic's
+    /// additions to the default set, say. A layer adds entries, replaces entries with the same
+    /// id (a step reworded, a rule changed), and disables rules by id; see
+    /// [`Layer`](crate::rules::Layer). The merged set is validated as one, and every problem
+    /// names the file its item came from. Disabling or replacing a rule that escalates is
+    /// allowed, with a warning (`W0204`). Reports name the base and every layer, with versions.
+    ///
+    /// ```
+    /// use patella::{DEFAULT_RULES, RuleSet};
+    /// let clinic = r#"Layer(name: "clinic", version: "3",
+    ///     steps: [Step(id: "replace_shoes", phase: Prevention, text: "Replace your shoes after about 800 km; ask us for a gait check.")],
+    /// )"#;
+    /// let rules = RuleSet::layered(("runner_knee.ron", DEFAULT_RULES), &[("clinic.ron", clinic)])?;
+    /// assert!(rules.source().name.ends_with("+ clinic"));
+    /// # Ok::<(), patella::RuleSetError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RuleSetError::InFile`] when a file is not a rule file or layer;
+    /// [`RuleSetError::Invalid`] with every error of the merged set, each naming its file.
+    pub fn layered(base: (&str, &str), layers: &[(&str, &str)]) -> Result<RuleSet, RuleSetError> {
+        use crate::rules::layer::{Origins, apply};
+        use crate::rules::locate::IdIndex;
+        let in_file = |file: &str| {
+            let file = file.to_owned();
+            move |error| RuleSetError::InFile {
+                file,
+                error: Box::new(error),
+            }
+        };
+        let mut src: RuleSetSource =
+            parse_ron(base.1, crate::limits::MAX_RULE_FILE_BYTES).map_err(in_file(base.0))?;
+        let files: Vec<(&str, &str)> = std::iter::once(base)
+            .chain(layers.iter().copied())
+            .collect();
+        let indexes: Vec<IdIndex> = files.iter().map(|(_, text)| IdIndex::new(text)).collect();
+        let mut origins = Origins::base(&src, 0);
+        let mut found = Vec::new();
+        // Reports name every file's set and version: "runner_knee 0.1.0 + clinic 3".
+        let mut label = format!("{} {}", src.name, src.version);
+        for (i, (name, text)) in layers.iter().enumerate() {
+            let layer: crate::rules::Layer =
+                parse_ron(text, crate::limits::MAX_RULE_FILE_BYTES).map_err(in_file(name))?;
+            label = format!("{label} + {} {}", layer.name, layer.version);
+            for mut d in apply(&mut src, layer, i + 1, &mut origins) {
+                d.file = Some((*name).to_owned());
+                d.position = d
+                    .item
+                    .as_ref()
+                    .and_then(|item| indexes[i + 1].find(text, &format!("\"{}\"", item.id)));
+                found.push(d);
+            }
+        }
+        for mut d in validate(&src, None) {
+            if let Some(file) = d.item.as_ref().and_then(|item| origins.file_of(item)) {
+                let (name, text) = files[file];
+                d.file = Some(name.to_owned());
+                d.position = d
+                    .item
+                    .as_ref()
+                    .and_then(|item| indexes[file].locate(text, item.kind.field(), &item.id, 0));
+            }
+            found.push(d);
+        }
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            found.into_iter().partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(RuleSetError::Invalid(errors));
+        }
+        let mut compiled = compile::compile(&src);
+        compiled.label = Text::from(label);
+        Ok(RuleSet {
+            inner: Arc::new(Inner {
+                source: src,
+                compiled,
+                warnings,
+            }),
+        })
+    }
+
     /// Every error and warning of a rule file, in file order, without building the set: the
     /// validation step on its own, for editors, CI and the `check` example.
     ///

@@ -40,6 +40,11 @@ impl IdIndex {
         index
     }
 
+    /// The first place `needle` occurs in the text.
+    pub(crate) fn find(&self, text: &str, needle: &str) -> Option<Position> {
+        text.find(needle).map(|at| self.position(text, at))
+    }
+
     /// The position of the top-level field `name`, such as `version`.
     pub(crate) fn field(&self, text: &str, name: &str) -> Option<Position> {
         self.fields.get(name).map(|&at| self.position(text, at))

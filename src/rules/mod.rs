@@ -23,7 +23,8 @@
 //! These types are public so that programs can build, inspect or generate rule sets; most
 //! programs only ever call [`RuleSet::from_ron`](crate::RuleSet::from_ron).
 
-mod locate;
+pub(crate) mod layer;
+pub(crate) mod locate;
 mod satisfy;
 pub(crate) mod validate;
 
@@ -62,6 +63,44 @@ pub struct RuleSetSource {
     /// [`Interview`](crate::Interview) and [`RuleSet::questions`](crate::RuleSet::questions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<QuestionDef>,
+}
+
+/// A clinic's additions to a rule set, loaded on top of it with
+/// [`RuleSet::layered`](crate::RuleSet::layered).
+///
+/// An entry whose id is already in the set replaces it (a step reworded, a rule changed); a new
+/// id is added; `disable` removes rules by id. Questions replace those about the same fact.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename = "Layer", deny_unknown_fields)]
+pub struct Layer {
+    /// Short name, reported with every report after the base set's.
+    pub name: String,
+    /// Version of the layer.
+    pub version: String,
+    /// What the layer is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Patterns added or replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<PatternDef>,
+    /// Diagnoses added or replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnoses: Vec<DiagnosisDef>,
+    /// Steps added or replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepDef>,
+    /// Factors added or replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<FactorDef>,
+    /// Rules added or replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    /// Questions added or reworded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<QuestionDef>,
+    /// Ids of rules to remove.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disable: Vec<String>,
 }
 
 /// A fact an interview can ask about: one answer fills it in.

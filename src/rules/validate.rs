@@ -98,6 +98,7 @@ impl Validator<'_> {
             }),
             position,
             hint,
+            file: None,
         });
     }
 

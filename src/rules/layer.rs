@@ -1,0 +1,159 @@
+//! Applying a [`Layer`] to a rule set: replace by id, add, disable; and remember which file
+//! each entry came from, so that a problem in the merged set names the right file.
+
+use std::collections::HashMap;
+
+use super::{Action, Layer, RuleSetSource};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind};
+
+/// Which file (by index) last defined each (list, id).
+#[derive(Debug, Default)]
+pub(crate) struct Origins {
+    by_item: HashMap<(ItemKind, String), usize>,
+}
+
+impl Origins {
+    /// Records every entry of `src` as coming from file `file`.
+    pub(crate) fn base(src: &RuleSetSource, file: usize) -> Origins {
+        let mut o = Origins::default();
+        o.mark(
+            ItemKind::Rule,
+            src.rules.iter().map(|r| r.id.as_str()),
+            file,
+        );
+        o.mark(
+            ItemKind::Pattern,
+            src.patterns.iter().map(|p| p.id.as_str()),
+            file,
+        );
+        o.mark(
+            ItemKind::Diagnosis,
+            src.diagnoses.iter().map(|d| d.id.as_str()),
+            file,
+        );
+        o.mark(
+            ItemKind::Step,
+            src.steps.iter().map(|s| s.id.as_str()),
+            file,
+        );
+        o.mark(
+            ItemKind::Factor,
+            src.factors.iter().map(|f| f.id.as_str()),
+            file,
+        );
+        o
+    }
+
+    fn mark<'a>(&mut self, kind: ItemKind, ids: impl Iterator<Item = &'a str>, file: usize) {
+        for id in ids {
+            self.by_item.insert((kind, id.to_owned()), file);
+        }
+    }
+
+    /// The file an item came from.
+    pub(crate) fn file_of(&self, item: &Item) -> Option<usize> {
+        self.by_item.get(&(item.kind, item.id.clone())).copied()
+    }
+}
+
+/// Replaces entries with the same id, appends new ones.
+fn merge<T>(into: &mut Vec<T>, from: Vec<T>, id: impl Fn(&T) -> &str) {
+    for entry in from {
+        match into.iter().position(|x| id(x) == id(&entry)) {
+            Some(i) => into[i] = entry,
+            None => into.push(entry),
+        }
+    }
+}
+
+/// Applies `layer` (file `file`) to `src`. Returns problems only a layer can have: a rule to
+/// disable that does not exist (an error) and an escalating rule disabled or replaced (a
+/// warning: the clinic takes over that red flag).
+pub(crate) fn apply(
+    src: &mut RuleSetSource,
+    layer: Layer,
+    file: usize,
+    origins: &mut Origins,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let escalates = |src: &RuleSetSource, id: &str| {
+        src.rules
+            .iter()
+            .any(|r| r.id == id && r.then.iter().any(|a| matches!(a, Action::Escalate(..))))
+    };
+    let mut note = |kind: DiagnosticKind, id: &str| {
+        found.push(Diagnostic {
+            kind,
+            item: Some(Item {
+                kind: ItemKind::Rule,
+                id: id.to_owned(),
+            }),
+            position: None,
+            hint: None,
+            file: None,
+        });
+    };
+    for r in &layer.rules {
+        if escalates(src, &r.id) {
+            note(DiagnosticKind::RemovesEscalation(r.id.clone()), &r.id);
+        }
+    }
+    for id in &layer.disable {
+        if !src.rules.iter().any(|r| &r.id == id) {
+            note(
+                DiagnosticKind::UnknownReference {
+                    what: "rule",
+                    id: id.clone(),
+                },
+                id,
+            );
+        } else if escalates(src, id) {
+            note(DiagnosticKind::RemovesEscalation(id.clone()), id);
+        }
+    }
+    src.rules.retain(|r| !layer.disable.contains(&r.id));
+
+    origins.mark(
+        ItemKind::Rule,
+        layer.rules.iter().map(|r| r.id.as_str()),
+        file,
+    );
+    origins.mark(
+        ItemKind::Pattern,
+        layer.patterns.iter().map(|p| p.id.as_str()),
+        file,
+    );
+    origins.mark(
+        ItemKind::Diagnosis,
+        layer.diagnoses.iter().map(|d| d.id.as_str()),
+        file,
+    );
+    origins.mark(
+        ItemKind::Step,
+        layer.steps.iter().map(|s| s.id.as_str()),
+        file,
+    );
+    origins.mark(
+        ItemKind::Factor,
+        layer.factors.iter().map(|f| f.id.as_str()),
+        file,
+    );
+    for id in &layer.disable {
+        origins.mark(ItemKind::Rule, std::iter::once(id.as_str()), file);
+    }
+
+    merge(&mut src.rules, layer.rules, |r| &r.id);
+    merge(&mut src.patterns, layer.patterns, |p| &p.id);
+    merge(&mut src.diagnoses, layer.diagnoses, |d| &d.id);
+    merge(&mut src.steps, layer.steps, |s| &s.id);
+    merge(&mut src.factors, layer.factors, |f| &f.id);
+    for q in layer.questions {
+        match src.questions.iter().position(|x| x.fact == q.fact) {
+            Some(i) => src.questions[i] = q,
+            None => src.questions.push(q),
+        }
+    }
+    src.name = format!("{} + {}", src.name, layer.name);
+    src.version = format!("{} + {}", src.version, layer.version);
+    found
+}

@@ -1,0 +1,96 @@
+//! Layered rule sets: a clinic's file on top of the default set, validated together, every
+//! problem naming the file it is in.
+
+use patella::{DEFAULT_RULES, Onset, RuleSet, RuleSetError};
+
+const BASE: (&str, &str) = ("runner_knee.ron", DEFAULT_RULES);
+
+fn layer(body: &str) -> String {
+    format!("Layer(name: \"clinic\", version: \"1\",\n{body}\n)")
+}
+
+#[test]
+fn the_clinic_example_layers_on_the_default_set() {
+    let clinic = include_str!("../examples/clinic.ron");
+    let rules = RuleSet::layered(BASE, &[("clinic.ron", clinic)]).expect("the example loads");
+    let src = rules.source();
+    assert_eq!(src.name, "runner_knee + Northside Physio");
+    // Added, replaced, disabled.
+    assert!(src.steps.iter().any(|s| s.id == "book_northside_physio"));
+    let shoes = src
+        .rules
+        .iter()
+        .find(|r| r.id == "worn_shoes")
+        .expect("kept, replaced");
+    assert!(format!("{:?}", shoes.when).contains("700"));
+    assert!(src.rules.iter().all(|r| r.id != "high_weekly_distance"));
+    // The factor that rule reported is now unused: a warning that names the base file.
+    let w = rules
+        .warnings()
+        .iter()
+        .find(|w| w.code() == "W0201")
+        .expect("a warning");
+    assert_eq!(w.file.as_deref(), Some("runner_knee.ron"));
+    // The report names both, and carries the clinic's step.
+    let mut a = patella::Assessment::new(Onset::Chronic);
+    a.days_since_onset = Some(30);
+    a.present.push(patella::Symptom::PainOnStairs);
+    let report = rules.evaluate(&a);
+    assert!(
+        report.rule_set.contains("Northside Physio 0.1.0 + 2026.11")
+            || report.rule_set.contains("+ Northside"),
+        "{}",
+        report.rule_set
+    );
+    assert!(report.steps.iter().any(|s| s.id == "book_northside_physio"));
+}
+
+#[test]
+fn a_mistake_in_a_layer_names_the_layer_and_its_line() {
+    let text = layer(
+        r#"rules: [
+    Rule(id: "clinic_rule", when: Has(Fever), then: [Recommend(["no_such_step"])], source: "S"),
+],"#,
+    );
+    let Err(RuleSetError::Invalid(errors)) = RuleSet::layered(BASE, &[("clinic.ron", &text)])
+    else {
+        panic!("loaded with an unknown step");
+    };
+    let e = errors
+        .iter()
+        .find(|e| e.code() == "E0102")
+        .expect("unknown reference");
+    assert_eq!(e.file.as_deref(), Some("clinic.ron"));
+    assert_eq!(e.position.map(|p| p.line), Some(3));
+    assert!(e.to_string().starts_with("clinic.ron:3:"), "{e}");
+}
+
+#[test]
+fn disabling_an_unknown_rule_is_an_error_and_an_escalating_one_a_warning() {
+    let text = layer(r#"disable: ["no_such_rule"],"#);
+    let Err(RuleSetError::Invalid(errors)) = RuleSet::layered(BASE, &[("clinic.ron", &text)])
+    else {
+        panic!("disabled a rule that does not exist");
+    };
+    assert_eq!(errors[0].code(), "E0102");
+    assert_eq!(errors[0].file.as_deref(), Some("clinic.ron"));
+
+    let text = layer(r#"disable: ["locked_knee"],"#);
+    let rules = RuleSet::layered(BASE, &[("clinic.ron", &text)]).expect("allowed");
+    assert!(
+        rules.warnings().iter().any(|w| w.code() == "W0204"),
+        "{:?}",
+        rules.warnings()
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_layer_names_itself() {
+    match RuleSet::layered(BASE, &[("clinic.ron", "Layer(name: \"x\",")]) {
+        Err(RuleSetError::InFile { file, error }) => {
+            assert_eq!(file, "clinic.ron");
+            assert_eq!(error.position.line, 1);
+        }
+        other => panic!("expected a file error, got {other:?}"),
+    }
+}
