@@ -244,6 +244,9 @@ pub enum DiagnosticKind {
         /// The limit.
         max: usize,
     },
+    /// `E0116`: a `reviewed` date that is not `YYYY-MM-DD`.
+    #[error("`reviewed` is `{0}`, not a date written as YYYY-MM-DD")]
+    BadDate(String),
     /// `W0204`: a layer disables or replaces a rule that escalates: the layer's authors take
     /// over that red flag.
     #[error("a layer disables or replaces rule `{0}`, which escalates")]
@@ -284,6 +287,7 @@ impl DiagnosticKind {
             DiagnosticKind::PatternCycle(_) => "E0113",
             DiagnosticKind::NoActions => "E0114",
             DiagnosticKind::TooMany { .. } => "E0115",
+            DiagnosticKind::BadDate(_) => "E0116",
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",
@@ -430,6 +434,7 @@ mod tests {
             DiagnosticKind::DuplicateRule(String::new()),
             DiagnosticKind::NoSteps,
             DiagnosticKind::RemovesEscalation(String::new()),
+            DiagnosticKind::BadDate(String::new()),
         ];
         let mut codes: Vec<&str> = kinds.iter().map(DiagnosticKind::code).collect();
         let n = codes.len();

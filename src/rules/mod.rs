@@ -44,6 +44,12 @@ pub struct RuleSetSource {
     /// What the rule set is for.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Who wrote and maintains it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// When its clinical content was last reviewed, as `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
     /// Named conditions that rules refer to with `Is("id")`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<PatternDef>,

@@ -108,6 +108,11 @@ impl Validator<'_> {
                 self.push(K::Empty(field), None, Some(field), None);
             }
         }
+        if let Some(date) = &src.reviewed
+            && !is_date(date)
+        {
+            self.push(K::BadDate(date.clone()), None, Some("reviewed"), None);
+        }
         for (field, len) in [
             ("rules", src.rules.len()),
             ("patterns", src.patterns.len()),
@@ -576,6 +581,21 @@ impl Validator<'_> {
     }
 }
 
+/// `YYYY-MM-DD` with a month from 1 to 12 and a day from 1 to 31.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let number = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok())
+    };
+    matches!(
+        (parts.as_slice(), parts.len()),
+        ([y, m, d], 3)
+            if number(y, 4).flatten().is_some()
+                && number(m, 2).flatten().is_some_and(|m| (1..=12).contains(&m))
+                && number(d, 2).flatten().is_some_and(|d| (1..=31).contains(&d))
+    )
+}
+
 /// The hint a kind of problem gets when nothing more specific is known.
 fn default_hint(kind: &K) -> Option<&'static str> {
     Some(match kind {
@@ -776,6 +796,20 @@ mod tests {
             vec![(&ValidationErrorKind::Empty("text"), Some("s"))]
         );
         assert_eq!(p[0].position.unwrap().line, 4);
+    }
+
+    #[test]
+    fn review_dates_are_checked() {
+        for (date, ok) in [
+            ("2026-11-25", true),
+            ("2026-13-01", false),
+            ("25/11/2026", false),
+            ("2026-1-5", false),
+        ] {
+            let text = format!(r#"RuleSet(name: "t", version: "1", reviewed: "{date}")"#);
+            let bad = problems(&text).iter().any(|p| p.code() == "E0116");
+            assert_eq!(bad, !ok, "{date}");
+        }
     }
 
     #[test]
