@@ -26,3 +26,22 @@ fn the_readme_rule_is_the_rule_in_the_file() {
         "the README's rule is not in rules/runner_knee.ron:\n{rule}"
     );
 }
+
+/// The rule and pattern shown in docs/RULES.md are the ones in the default set, word for word.
+#[test]
+fn the_rules_guide_quotes_the_default_set() {
+    let guide = include_str!("../docs/RULES.md");
+    let mut quoted = 0;
+    for block in guide.split("```ron").skip(1) {
+        let block = block.split("```").next().unwrap_or_default();
+        let text = squash(block).trim_end_matches(',').to_owned();
+        if text.starts_with("Rule(") || text.starts_with("Pattern(") {
+            assert!(
+                squash(DEFAULT_RULES).contains(&text),
+                "docs/RULES.md quotes what is not in rules/runner_knee.ron:\n{text}"
+            );
+            quoted += 1;
+        }
+    }
+    assert!(quoted >= 2, "the guide quotes {quoted} rules and patterns");
+}
