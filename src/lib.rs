@@ -1,12 +1,5 @@
 #![doc = include_str!("../README.md")]
 //!
-//! # The pipeline
-//!
-//! ```text
-//! Assessment ──► facts (derive: ACWR, weekly increase, …) ─┐
-//! RON text ──► parse ──► validate ──► compile ──► RuleSet ─┴─► evaluate ──► Report
-//! ```
-//!
 //! # Untrusted input
 //!
 //! Rule files and assessments may come from outside. Loading either returns a typed error for
@@ -14,8 +7,9 @@
 //! limited ([`limits`]: 16 MiB per rule file, 128 levels in the parser, 32 levels of
 //! conditions with patterns expanded), so hostile input cannot exhaust memory or the stack.
 //! Validation, compilation and evaluation are linear in the size of the rule file: patterns
-//! are analysed and evaluated once each, never expanded, however often they are reused. [`RuleSet::evaluate`] never panics on any [`Assessment`], including one that
-//! skipped [`Assessment::validate`]: non-finite numbers are unknown, numbers beyond a field's
+//! are analysed and evaluated once each, never expanded, however often they are reused.
+//! [`RuleSet::evaluate`] never panics on any [`Assessment`], including one that skipped
+//! [`Assessment::validate`]: non-finite numbers are unknown, numbers beyond a field's
 //! range count as the nearest valid value, and a symptom listed both present and absent counts
 //! as present. docs/SAFETY.md is the hazard log.
 #![forbid(unsafe_code)]
