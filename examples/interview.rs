@@ -28,7 +28,9 @@ fn main() {
         );
         match lines.next().as_deref().map(str::trim) {
             Some("y" | "yes") => break Onset::Acute,
-            Some("n" | "no") | None => break Onset::Chronic,
+            Some("n" | "no") => break Onset::Chronic,
+            // No answer at all: the cautious reading, as an injury.
+            None => break Onset::Acute,
             Some(other) => say(&mut out, &format!("  please answer y or n, not `{other}`")),
         }
     };

@@ -247,9 +247,12 @@ pub enum DiagnosticKind {
     /// `E0116`: a `reviewed` date that is not `YYYY-MM-DD`.
     #[error("`reviewed` is `{0}`, not a date written as YYYY-MM-DD")]
     BadDate(String),
-    /// `W0204`: a layer disables or replaces a rule that escalates: the layer's authors take
-    /// over that red flag.
-    #[error("a layer disables or replaces rule `{0}`, which escalates")]
+    /// `W0204`: a layer disables a rule that escalates, replaces it with one that escalates
+    /// less, or replaces a pattern that escalating rules rely on: the layer's authors take over
+    /// that red flag.
+    #[error(
+        "the layer removes or weakens a red flag: `{0}` escalates, or escalating rules rely on it"
+    )]
     RemovesEscalation(String),
     /// `W0201`: a catalogue entry or pattern that no rule can reach.
     #[error("nothing refers to it")]

@@ -118,6 +118,10 @@ pub(crate) struct Facts {
     pub intensity_increased: Option<bool>,
     pub new_to_running: Option<bool>,
     numbers: [Option<f64>; Num::COUNT],
+    /// The list of locations may be incomplete: places not in it are unknown, not absent. Set
+    /// by an interview while it can still ask about places; an assessment's list is complete
+    /// once it names one place.
+    pub locations_open: bool,
     previous_week: Option<f64>,
     chronic_mean: Option<f64>,
     chronic_weeks: usize,
@@ -197,6 +201,7 @@ impl Facts {
             intensity_increased: t.intensity_increased,
             new_to_running: t.new_to_running,
             numbers,
+            locations_open: false,
             previous_week,
             chronic_mean,
             chronic_weeks: chronic.len(),
@@ -205,6 +210,11 @@ impl Facts {
 
     pub(crate) fn number(&self, n: Num) -> Option<f64> {
         self.numbers[n as usize]
+    }
+
+    /// Whether a location not in the list is unknown rather than absent.
+    pub(crate) fn locations_unknown(&self) -> bool {
+        self.locations == 0 || self.locations_open
     }
 
     pub(crate) fn is_missing(&self, field: Field) -> bool {

@@ -59,7 +59,9 @@ pub struct Question {
     /// For a number, the smallest and largest valid answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<(f64, f64)>,
-    /// The highest level an answer could raise the escalation to.
+    /// The highest level at stake: a level an answer could raise the escalation to, or the
+    /// current level when an answer could lower it (a rule that fired only on a missing
+    /// field, such as the mechanism, and that nothing else backs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub could_raise_to: Option<Level>,
     /// An answer could change the top diagnosis.
@@ -164,6 +166,10 @@ pub struct Interview {
     rules: RuleSet,
     assessment: Assessment,
     asked: Vec<Fact>,
+    /// Places answered yes while the start named none. Questions are ranked with them and
+    /// with the other places still unknown (an assessment's list counts as complete once it
+    /// names one place, which would close the others too early).
+    places: Vec<crate::model::Location>,
 }
 
 impl Interview {
@@ -175,6 +181,7 @@ impl Interview {
             rules: rules.clone(),
             assessment: start,
             asked: Vec::new(),
+            places: Vec::new(),
         }
     }
 
@@ -189,8 +196,10 @@ impl Interview {
     #[must_use]
     pub fn remaining(&self) -> Vec<Question> {
         let asked = |f: Fact| self.asked.contains(&f);
+        // Places named so far count, and the others stay open, while the start named none.
+        let open = self.assessment.locations.is_empty();
         self.rules
-            .ranked_facts(&self.assessment, &asked)
+            .ranked_facts(&self.assessment(), &asked, open)
             .into_iter()
             .map(|(fact, stake)| self.rules.question(fact, stake))
             .collect()
@@ -216,10 +225,10 @@ impl Interview {
                         hi,
                     });
                 }
-                // In range, so the casts below cannot overflow.
+                // In range, so the casts below cannot overflow. Age counts whole years.
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 match f {
-                    Fact::Age => a.age = Some(x.round() as u32),
+                    Fact::Age => a.age = Some(x.floor() as u32),
                     Fact::DaysSinceOnset => a.days_since_onset = Some(x.round() as u32),
                     Fact::PainScore => a.pain_score = Some(x.round() as u8),
                     _ => a.bmi = Some(x),
@@ -235,9 +244,24 @@ impl Interview {
                     a.absent.push(s);
                 }
             }
-            (Fact::Location(l), Answer::Yes) if !a.locations.contains(&l) => a.locations.push(l),
+            (Fact::Location(l), Answer::Yes) => {
+                if a.locations.is_empty() {
+                    if !self.places.contains(&l) {
+                        self.places.push(l);
+                    }
+                } else if !a.locations.contains(&l) {
+                    a.locations.push(l);
+                }
+            }
             (Fact::Mechanism(m), Answer::Yes) => a.mechanism = Some(m),
             (Fact::Sex(s), Answer::Yes) => a.sex = Some(s),
+            // With two values, a no to one is a yes to the other.
+            (Fact::Sex(s), Answer::No) => {
+                let others: Vec<_> = crate::model::Sex::ALL.iter().filter(|x| **x != s).collect();
+                if let [other] = others.as_slice() {
+                    a.sex = Some(**other);
+                }
+            }
             // A no to one place, mechanism or sex says nothing the assessment can hold.
             _ => {}
         }
@@ -247,10 +271,14 @@ impl Interview {
         Ok(())
     }
 
-    /// What is known so far.
+    /// What is known so far, places named during the interview included.
     #[must_use]
-    pub fn assessment(&self) -> &Assessment {
-        &self.assessment
+    pub fn assessment(&self) -> Assessment {
+        let mut a = self.assessment.clone();
+        if a.locations.is_empty() {
+            a.locations.clone_from(&self.places);
+        }
+        a
     }
 
     /// The facts asked about so far, in order.
@@ -262,6 +290,6 @@ impl Interview {
     /// The report on what is known so far.
     #[must_use]
     pub fn report(&self) -> Report {
-        self.rules.evaluate(&self.assessment)
+        self.rules.evaluate(&self.assessment())
     }
 }

@@ -35,21 +35,22 @@ fn answer_from(full: &Assessment, fact: Fact) -> Answer {
     }
 }
 
-/// What an app knows before asking anything: the onset, the training log and the history.
-fn start_of(full: &Assessment) -> Assessment {
+/// What an app knows before asking anything: the onset, the training log and the history,
+/// and with `places` where it hurts (tapped on a knee diagram).
+fn start_of(full: &Assessment, places: bool) -> Assessment {
     let mut a = Assessment::new(full.onset);
     a.training = full.training.clone();
     a.history = full.history.clone();
-    // A runner names the place on a knee diagram before any question; with several, the
-    // first is the main one (a yes to one place closes the list, see `Fact::Location`).
-    a.locations = full.locations.clone();
+    if places {
+        a.locations = full.locations.clone();
+    }
     a
 }
 
 /// Runs the interview to its end; returns it, the number of questions asked, and how many
 /// of them were asked because the answer could change the escalation.
-fn interview(rules: &RuleSet, full: &Assessment) -> (Interview, usize, usize) {
-    let mut i = Interview::new(rules, start_of(full));
+fn interview(rules: &RuleSet, full: &Assessment, places: bool) -> (Interview, usize, usize) {
+    let mut i = Interview::new(rules, start_of(full, places));
     let (mut asked, mut red_flags) = (0, 0);
     while let Some(q) = i.next() {
         assert!(asked < 200, "the interview does not end");
@@ -66,35 +67,42 @@ fn scripted_interviews_reach_the_full_answer_on_every_case() {
     let rules = RuleSet::default();
     let all = files::cases();
     assert!(all.len() >= 20);
-    let mut counts = Vec::new();
-    for case in &all {
-        let full = rules.evaluate(&case.assessment);
-        let (done, asked, red_flags) = interview(&rules, &case.assessment);
-        let got = done.report();
-        assert_eq!(
-            got.escalation.level, full.escalation.level,
-            "{}: escalation after {asked} questions",
-            case.id
+    for places in [true, false] {
+        let mut counts = Vec::new();
+        for case in &all {
+            let full = rules.evaluate(&case.assessment);
+            let (done, asked, red_flags) = interview(&rules, &case.assessment, places);
+            let got = done.report();
+            assert_eq!(
+                got.escalation.level, full.escalation.level,
+                "{}: escalation after {asked} questions",
+                case.id
+            );
+            assert_eq!(
+                got.top().map(|d| d.id.clone()),
+                full.top().map(|d| d.id.clone()),
+                "{}: top diagnosis after {asked} questions",
+                case.id
+            );
+            counts.push((asked, red_flags, case.id.clone()));
+        }
+        counts.sort();
+        let median = counts[counts.len() / 2].0;
+        let max = counts.last().map_or(0, |c| c.0);
+        let mut escalation: Vec<usize> = counts.iter().map(|c| c.1).collect();
+        escalation.sort_unstable();
+        println!(
+            "{}: questions per case: median {median}, max {max}; of them about the escalation: median {}",
+            if places {
+                "places given"
+            } else {
+                "places asked"
+            },
+            escalation[escalation.len() / 2]
         );
-        assert_eq!(
-            got.top().map(|d| d.id.clone()),
-            full.top().map(|d| d.id.clone()),
-            "{}: top diagnosis after {asked} questions",
-            case.id
-        );
-        counts.push((asked, red_flags, case.id.clone()));
-    }
-    counts.sort();
-    let median = counts[counts.len() / 2].0;
-    let max = counts.last().map_or(0, |c| c.0);
-    let mut escalation: Vec<usize> = counts.iter().map(|c| c.1).collect();
-    escalation.sort_unstable();
-    println!(
-        "questions per case: median {median}, max {max}; of them about the escalation: median {}",
-        escalation[escalation.len() / 2]
-    );
-    for (n, e, id) in &counts {
-        println!("  {n:3} ({e:2} about the escalation) {id}");
+        for (n, e, id) in &counts {
+            println!("  {n:3} ({e:2} about the escalation) {id}");
+        }
     }
 }
 
@@ -144,7 +152,7 @@ proptest! {
     fn interviews_end_only_when_nothing_left_could_matter(full in strategies::assessment()) {
         let rules = RuleSet::default();
         let expected = rules.evaluate(&full);
-        let (done, _, _) = interview(&rules, &full);
+        let (done, _, _) = interview(&rules, &full, false);
         let got = done.report();
         prop_assert_eq!(got.escalation.level, expected.escalation.level);
         prop_assert_eq!(got.top().map(|d| d.id.clone()), expected.top().map(|d| d.id.clone()));

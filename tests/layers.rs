@@ -94,3 +94,63 @@ fn a_file_that_is_not_a_layer_names_itself() {
         other => panic!("expected a file error, got {other:?}"),
     }
 }
+
+#[test]
+fn a_layer_that_weakens_a_red_flag_is_warned_about_and_one_that_keeps_it_is_not() {
+    // Replacing the `injury` pattern switches off the Ottawa and injury red flags.
+    let text =
+        layer(r#"patterns: [Pattern(id: "injury", when: All([Onset(Acute), Mechanism(Fall)]))],"#);
+    let rules = RuleSet::layered(BASE, &[("clinic.ron", &text)]).expect("allowed");
+    let w: Vec<_> = rules
+        .warnings()
+        .iter()
+        .filter(|w| w.code() == "W0204")
+        .collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].file.as_deref(), Some("clinic.ron"));
+    assert_eq!(w[0].position.map(|p| p.line), Some(2));
+
+    // Rewording a red flag at the same level is not weakening it.
+    let base = RuleSet::default();
+    let locked = base
+        .source()
+        .rules
+        .iter()
+        .find(|r| r.id == "locked_knee")
+        .expect("a red flag");
+    let mut reworded = locked.clone();
+    reworded.note = Some("Our wording.".into());
+    let text = layer(&format!(
+        "rules: [{}],",
+        ron::to_string(&reworded).expect("ron")
+    ));
+    let rules = RuleSet::layered(BASE, &[("clinic.ron", &text)]).expect("allowed");
+    assert!(
+        rules.warnings().iter().all(|w| w.code() != "W0204"),
+        "{:?}",
+        rules.warnings()
+    );
+}
+
+#[test]
+fn repeated_ids_inside_a_layer_are_errors_that_point_at_the_layer() {
+    let text = layer(
+        r#"steps: [
+    Step(id: "ours", phase: Immediate, text: "One."),
+    Step(id: "ours", phase: Immediate, text: "Two."),
+],
+disable: ["worn_shoes", "worn_shoes"],"#,
+    );
+    let Err(RuleSetError::Invalid(errors)) = RuleSet::layered(BASE, &[("clinic.ron", &text)])
+    else {
+        panic!("loaded with repeated ids");
+    };
+    let dups: Vec<_> = errors.iter().filter(|e| e.code() == "E0101").collect();
+    assert_eq!(dups.len(), 2, "{errors:?}");
+    assert!(dups.iter().all(|e| e.file.as_deref() == Some("clinic.ron")));
+    // The disabled id is found in `disable`, on its line.
+    let disabled = dups
+        .iter()
+        .find(|e| e.item.as_ref().is_some_and(|i| i.id == "worn_shoes"));
+    assert_eq!(disabled.and_then(|e| e.position).map(|p| p.line), Some(6));
+}

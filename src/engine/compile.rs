@@ -56,20 +56,25 @@ fn all_symptoms(f: &Facts, m: u64) -> Tri {
     }
 }
 
+/// Kleene "or" over the places of a mask: true when one is named, unknown while the list of
+/// places is unknown or open, false otherwise.
+fn any_location(f: &Facts, m: u16) -> Tri {
+    if f.locations & m != 0 {
+        TRUE
+    } else if f.locations_unknown() {
+        UNKNOWN
+    } else {
+        FALSE
+    }
+}
+
 impl Atom {
     pub(crate) fn eval(self, f: &Facts) -> Tri {
         match self {
             // One symptom is "all of" a one-bit mask.
             Atom::Symptom(bit) => all_symptoms(f, bit),
-            Atom::Location(bit) => {
-                if f.locations & bit != 0 {
-                    TRUE
-                } else if f.locations == 0 {
-                    UNKNOWN
-                } else {
-                    FALSE
-                }
-            }
+            // One location is "any of" a one-bit mask.
+            Atom::Location(bit) => any_location(f, bit),
             Atom::History(bit) => tri(f.history & bit != 0),
             Atom::Onset(o) => tri(f.onset == o),
             Atom::Mechanism(m) => tri_opt(f.mechanism.map(|x| x == m)),
@@ -160,14 +165,16 @@ impl Node {
                     UNKNOWN
                 }
             }
-            Node::AllLocations(m) => match f.locations {
-                0 => UNKNOWN,
-                l => tri(l & m == *m),
-            },
-            Node::AnyLocation(m) => match f.locations {
-                0 => UNKNOWN,
-                l => tri(l & m != 0),
-            },
+            Node::AllLocations(m) => {
+                if f.locations & m == *m {
+                    TRUE
+                } else if f.locations_unknown() {
+                    UNKNOWN
+                } else {
+                    FALSE
+                }
+            }
+            Node::AnyLocation(m) => any_location(f, *m),
             Node::Pattern(i) => patterns.value(f, *i),
             Node::All(list) => {
                 let mut acc = TRUE;

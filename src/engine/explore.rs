@@ -131,11 +131,13 @@ impl Explorer<'_> {
             );
         };
         let locations = |m: u16, out: &mut Vec<Fact>| {
-            if f.locations == 0 {
+            if f.locations_unknown() {
                 out.extend(
                     Location::ALL
                         .iter()
-                        .filter(|l| m & (1 << l.index()) != 0)
+                        .filter(|l| {
+                            m & (1 << l.index()) != 0 && f.locations & (1 << l.index()) == 0
+                        })
                         .map(|l| Fact::Location(*l)),
                 );
             }
@@ -146,9 +148,13 @@ impl Explorer<'_> {
         match n {
             Node::Atom(a) => match *a {
                 Atom::Symptom(m) => symptoms(m, out),
-                Atom::Location(m) => locations(m, out),
-                Atom::Mechanism(m) => out.push(Fact::Mechanism(m)),
-                Atom::Sex(s) => out.push(Fact::Sex(s)),
+                // Any answer about the field can decide these: a yes to another mechanism
+                // makes `Mechanism(m)` false, and a yes to any place closes the list of
+                // locations. So every value of the field is worth asking, not only the one
+                // named (which matters under `Not`).
+                Atom::Location(_) => locations(u16::MAX, out),
+                Atom::Mechanism(_) => out.extend(field_facts(Field::Mechanism)),
+                Atom::Sex(_) => out.extend(field_facts(Field::Sex)),
                 Atom::Number(Num::Age, _) => out.push(Fact::Age),
                 Atom::Number(Num::DaysSinceOnset, _) => out.push(Fact::DaysSinceOnset),
                 Atom::Number(Num::PainScore, _) => out.push(Fact::PainScore),
@@ -158,7 +164,7 @@ impl Explorer<'_> {
                 _ => {}
             },
             Node::AllSymptoms(m) | Node::AnySymptoms(m) => symptoms(*m, out),
-            Node::AllLocations(m) | Node::AnyLocation(m) => locations(*m, out),
+            Node::AllLocations(_) | Node::AnyLocation(_) => locations(u16::MAX, out),
             Node::Pattern(i) => {
                 let c = self.c;
                 if let Some(node) = c.patterns.get(*i) {
@@ -201,6 +207,19 @@ pub(crate) fn stakes(c: &Compiled, run: &Run, open: &[Open]) -> Vec<(Fact, Stake
         }
     }
     let top = run.ranked.first().copied();
+    // The level the rules that fired for good hold on their own: an open rule that fired can
+    // only lower the escalation below its level if nothing definite holds it.
+    let open_ids: Vec<usize> = open.iter().map(|o| o.rule).collect();
+    let mut definite = Level::SelfCare;
+    for &ri in &run.fired {
+        if open_ids.binary_search(&ri).is_err() {
+            for a in &c.rules[ri].then {
+                if let CAction::Escalate(l, _) = a {
+                    definite = definite.max(*l);
+                }
+            }
+        }
+    }
     // A diagnosis could overtake the top one if its weight could reach it (ties go by id, so
     // reaching is enough); with no top yet, any suggestion changes it.
     let could_lead = |d: usize| match top {
@@ -218,7 +237,7 @@ pub(crate) fn stakes(c: &Compiled, run: &Run, open: &[Open]) -> Vec<(Fact, Stake
             match a {
                 CAction::Escalate(l, _) if *l > run.level => raises = raises.max(Some(*l)),
                 // An answer could lower the level: as urgent to settle as raising to it.
-                CAction::Escalate(l, _) if retractable && *l == run.level => {
+                CAction::Escalate(l, _) if retractable && *l == run.level && *l > definite => {
                     raises = raises.max(Some(*l));
                 }
                 CAction::Suggest(d, _) if could_lead(*d) => reorders = true,

@@ -109,10 +109,13 @@ impl RuleSet {
             label = format!("{label} + {} {}", layer.name, layer.version);
             for mut d in apply(&mut src, layer, i + 1, &mut origins) {
                 d.file = Some((*name).to_owned());
-                d.position = d
-                    .item
-                    .as_ref()
-                    .and_then(|item| indexes[i + 1].find(text, &format!("\"{}\"", item.id)));
+                // The entry's declaration, or for a disabled rule its place in `disable`.
+                d.position = d.item.as_ref().and_then(|item| {
+                    let index = &indexes[i + 1];
+                    index
+                        .locate(text, item.kind.field(), &item.id, 0)
+                        .or_else(|| index.find_after(text, "disable", &format!("\"{}\"", item.id)))
+                });
                 found.push(d);
             }
         }
@@ -320,7 +323,7 @@ impl RuleSet {
     /// ```
     #[must_use]
     pub fn questions(&self, assessment: &Assessment) -> Vec<crate::interview::Question> {
-        self.ranked_facts(assessment, &|_| false)
+        self.ranked_facts(assessment, &|_| false, false)
             .into_iter()
             .map(|(fact, stake)| self.question(fact, stake))
             .collect()
@@ -448,7 +451,12 @@ impl RuleSet {
                     }
                 }
                 let score = held.len() as f64 / parts.len().max(1) as f64;
-                if held.is_empty() || best.as_ref().is_some_and(|(s, _)| *s >= score) {
+                // The largest share wins; on a tie, the smaller rule id, so that the order of
+                // the file never matters.
+                let beaten = best.as_ref().is_some_and(|(s, w)| {
+                    *s > score || (*s == score && w.closest_rule.as_str() <= r.id.as_str())
+                });
+                if held.is_empty() || beaten {
                     continue;
                 }
                 best = Some((
@@ -477,13 +485,17 @@ impl RuleSet {
     }
 
     /// Facts worth asking about, with why, leaving out those `asked` says were asked.
+    /// With `places_open`, the assessment's locations are those named so far and the others
+    /// are still unknown.
     pub(crate) fn ranked_facts(
         &self,
         assessment: &Assessment,
         asked: &dyn Fn(crate::rules::Fact) -> bool,
+        places_open: bool,
     ) -> Vec<(crate::rules::Fact, explore::Stake)> {
         let c = &self.inner.compiled;
-        let facts = Facts::from_assessment(assessment);
+        let mut facts = Facts::from_assessment(assessment);
+        facts.locations_open = places_open;
         let mut run = eval::Run::default();
         eval::run(c, &facts, &mut run);
         let open = explore::open_rules(c, &facts, asked);

@@ -56,6 +56,36 @@ impl Origins {
     }
 }
 
+/// The patterns that rules which escalate use, directly or through other patterns.
+fn patterns_behind_escalations(src: &RuleSetSource) -> std::collections::HashSet<&str> {
+    let mut used = std::collections::HashSet::new();
+    let mut stack: Vec<&super::Condition> = src
+        .rules
+        .iter()
+        .filter(|r| r.then.iter().any(|a| matches!(a, Action::Escalate(..))))
+        .map(|r| &r.when)
+        .collect();
+    while let Some(c) = stack.pop() {
+        match c {
+            super::Condition::All(l)
+            | super::Condition::Any(l)
+            | super::Condition::AtLeast(_, l) => {
+                stack.extend(l);
+            }
+            super::Condition::Not(inner) => stack.push(inner),
+            super::Condition::Is(id) => {
+                if used.insert(id.as_str())
+                    && let Some(p) = src.patterns.iter().find(|p| &p.id == id)
+                {
+                    stack.push(&p.when);
+                }
+            }
+            _ => {}
+        }
+    }
+    used
+}
+
 /// Replaces entries with the same id, appends new ones.
 fn merge<T>(into: &mut Vec<T>, from: Vec<T>, id: impl Fn(&T) -> &str) {
     for entry in from {
@@ -76,16 +106,23 @@ pub(crate) fn apply(
     origins: &mut Origins,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let escalates = |src: &RuleSetSource, id: &str| {
-        src.rules
+    // The highest level a rule escalates to, if it escalates.
+    let level = |rule: &super::Rule| {
+        rule.then
             .iter()
-            .any(|r| r.id == id && r.then.iter().any(|a| matches!(a, Action::Escalate(..))))
+            .filter_map(|a| match a {
+                Action::Escalate(l, _) => Some(*l),
+                _ => None,
+            })
+            .max()
     };
-    let mut note = |kind: DiagnosticKind, id: &str| {
+    let level_of =
+        |src: &RuleSetSource, id: &str| src.rules.iter().find(|r| r.id == id).and_then(level);
+    let mut note = |kind: DiagnosticKind, item: ItemKind, id: &str| {
         found.push(Diagnostic {
             kind,
             item: Some(Item {
-                kind: ItemKind::Rule,
+                kind: item,
                 id: id.to_owned(),
             }),
             position: None,
@@ -93,22 +130,81 @@ pub(crate) fn apply(
             file: None,
         });
     };
+    // Ids repeated inside the layer would silently overwrite each other.
+    let mut seen = std::collections::HashSet::new();
+    for (kind, id) in layer
+        .rules
+        .iter()
+        .map(|r| (ItemKind::Rule, r.id.as_str()))
+        .chain(
+            layer
+                .patterns
+                .iter()
+                .map(|p| (ItemKind::Pattern, p.id.as_str())),
+        )
+        .chain(
+            layer
+                .diagnoses
+                .iter()
+                .map(|d| (ItemKind::Diagnosis, d.id.as_str())),
+        )
+        .chain(layer.steps.iter().map(|x| (ItemKind::Step, x.id.as_str())))
+        .chain(
+            layer
+                .factors
+                .iter()
+                .map(|f| (ItemKind::Factor, f.id.as_str())),
+        )
+        .chain(layer.disable.iter().map(|d| (ItemKind::Rule, d.as_str())))
+    {
+        if !seen.insert((kind, id)) {
+            let what = kind.name();
+            note(
+                DiagnosticKind::DuplicateId {
+                    what,
+                    id: id.to_owned(),
+                },
+                kind,
+                id,
+            );
+        }
+    }
+    // A red flag the layer takes away or weakens: a rule disabled or replaced by one that
+    // escalates less, or a pattern replaced that escalating rules rely on.
     for r in &layer.rules {
-        if escalates(src, &r.id) {
-            note(DiagnosticKind::RemovesEscalation(r.id.clone()), &r.id);
+        if let Some(old) = level_of(src, &r.id)
+            && level(r).is_none_or(|new| new < old)
+        {
+            note(
+                DiagnosticKind::RemovesEscalation(r.id.clone()),
+                ItemKind::Rule,
+                &r.id,
+            );
+        }
+    }
+    let relied_on = patterns_behind_escalations(src);
+    for p in &layer.patterns {
+        if relied_on.contains(p.id.as_str()) {
+            note(
+                DiagnosticKind::RemovesEscalation(p.id.clone()),
+                ItemKind::Pattern,
+                &p.id,
+            );
         }
     }
     for id in &layer.disable {
         if !src.rules.iter().any(|r| &r.id == id) {
+            let kind = DiagnosticKind::UnknownReference {
+                what: "rule",
+                id: id.clone(),
+            };
+            note(kind, ItemKind::Rule, id);
+        } else if level_of(src, id).is_some() {
             note(
-                DiagnosticKind::UnknownReference {
-                    what: "rule",
-                    id: id.clone(),
-                },
+                DiagnosticKind::RemovesEscalation(id.clone()),
+                ItemKind::Rule,
                 id,
             );
-        } else if escalates(src, id) {
-            note(DiagnosticKind::RemovesEscalation(id.clone()), id);
         }
     }
     src.rules.retain(|r| !layer.disable.contains(&r.id));

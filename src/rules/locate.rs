@@ -40,9 +40,11 @@ impl IdIndex {
         index
     }
 
-    /// The first place `needle` occurs in the text.
-    pub(crate) fn find(&self, text: &str, needle: &str) -> Option<Position> {
-        text.find(needle).map(|at| self.position(text, at))
+    /// The first place `needle` occurs after the top-level field `field`.
+    pub(crate) fn find_after(&self, text: &str, field: &str, needle: &str) -> Option<Position> {
+        let from = *self.fields.get(field)?;
+        let at = text.get(from..)?.find(needle)? + from;
+        Some(self.position(text, at))
     }
 
     /// The position of the top-level field `name`, such as `version`.

@@ -118,8 +118,8 @@ pub struct Layer {
 pub enum Fact {
     /// Is this symptom present? Yes, no or don't know.
     Has(Symptom),
-    /// Does it hurt here? A yes makes the list of locations known: the places not named are
-    /// then taken as not hurting, so the question asks for the main place.
+    /// Does it hurt here? An interview keeps the places answered yes aside until it ends, so
+    /// that a first yes does not close the list while other places could still matter.
     Location(Location),
     /// Did it start like this?
     Mechanism(Mechanism),
