@@ -122,9 +122,29 @@ pub(crate) struct Facts {
     /// by an interview while it can still ask about places; an assessment's list is complete
     /// once it names one place.
     pub locations_open: bool,
+    /// Fields (by [`field_bit`]) whose `Missing` reads unknown rather than true: an interview
+    /// sets it for the fields it can still ask about.
+    pub pending: u16,
     previous_week: Option<f64>,
     chronic_mean: Option<f64>,
     chronic_weeks: usize,
+}
+
+/// A field's bit in masks of fields.
+pub(crate) fn field_bit(f: Field) -> u16 {
+    let i = match f {
+        Field::Age => 0,
+        Field::Sex => 1,
+        Field::DaysSinceOnset => 2,
+        Field::PainScore => 3,
+        Field::Bmi => 4,
+        Field::Mechanism => 5,
+        Field::WeeklyKm => 6,
+        Field::WeeklyIncreasePct => 7,
+        Field::Acwr => 8,
+        Field::ShoeKm => 9,
+    };
+    1 << i
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -202,6 +222,7 @@ impl Facts {
             new_to_running: t.new_to_running,
             numbers,
             locations_open: false,
+            pending: 0,
             previous_week,
             chronic_mean,
             chronic_weeks: chronic.len(),

@@ -84,6 +84,7 @@ impl Atom {
             Atom::IntensityIncreased => tri_opt(f.intensity_increased),
             Atom::NewToRunning => tri_opt(f.new_to_running),
             Atom::Surface(s) => tri_opt(f.surface.map(|x| x == s)),
+            Atom::Missing(field) if f.pending & crate::facts::field_bit(field) != 0 => UNKNOWN,
             Atom::Missing(field) => tri(f.is_missing(field)),
         }
     }

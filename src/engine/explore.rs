@@ -7,9 +7,9 @@
 //! that escalates higher, and the differential can only gain weight, by unknown rules that
 //! suggest. That is what makes a question worth asking.
 
-use super::compile::{Atom, Compiled, FALSE, NOT_YET, Node, TRUE, Tri, UNKNOWN};
+use super::compile::{Atom, Compiled, Lazy, NOT_YET, Node, UNKNOWN};
 use super::eval::Run;
-use crate::facts::{Facts, Num};
+use crate::facts::{Facts, Num, field_bit};
 use crate::model::{Location, Mechanism, Sex, Symptom};
 use crate::report::Level;
 use crate::rules::{Fact, Field};
@@ -29,15 +29,25 @@ pub(crate) struct Open {
 /// as unknown here. So a rule that fires only because a field is missing is open, and the
 /// question that could retract it is asked when it matters.
 pub(crate) fn open_rules(c: &Compiled, f: &Facts, asked: &dyn Fn(Fact) -> bool) -> Vec<Open> {
+    // The same facts, with `Missing` of every field that can still be asked read as unknown.
+    let mut f = f.clone();
+    for field in ASKABLE {
+        if f.is_missing(field) && field_facts(field).iter().any(|x| !asked(*x)) {
+            f.pending |= field_bit(field);
+        }
+    }
+    let mut values = vec![NOT_YET; c.patterns.len()];
     let mut x = Explorer {
         c,
-        f,
-        asked,
-        memo: vec![NOT_YET; c.patterns.len()],
+        f: &f,
+        patterns: Lazy {
+            nodes: &c.patterns,
+            values: &mut values,
+        },
     };
     let mut open = Vec::new();
     for (i, rule) in c.rules.iter().enumerate() {
-        if x.eval(&rule.when) != UNKNOWN {
+        if rule.when.eval(x.f, &mut x.patterns) != UNKNOWN {
             continue;
         }
         let mut facts = Vec::new();
@@ -52,14 +62,22 @@ pub(crate) fn open_rules(c: &Compiled, f: &Facts, asked: &dyn Fn(Fact) -> bool) 
     open
 }
 
-/// Three-valued evaluation as the interview sees it: `Missing` of a field that can still be
-/// asked is unknown.
+/// The facts, and the patterns' values on them, as the interview sees them.
 struct Explorer<'a> {
     c: &'a Compiled,
     f: &'a Facts,
-    asked: &'a dyn Fn(Fact) -> bool,
-    memo: Vec<Tri>,
+    patterns: Lazy<'a>,
 }
+
+/// The fields an interview can fill in.
+const ASKABLE: [Field; 6] = [
+    Field::Mechanism,
+    Field::Sex,
+    Field::Age,
+    Field::DaysSinceOnset,
+    Field::PainScore,
+    Field::Bmi,
+];
 
 /// The questions that fill in a field, if it can be asked at all.
 fn field_facts(field: Field) -> Vec<Fact> {
@@ -76,47 +94,6 @@ fn field_facts(field: Field) -> Vec<Fact> {
 }
 
 impl Explorer<'_> {
-    fn pending(&self, field: Field) -> bool {
-        self.f.is_missing(field) && field_facts(field).iter().any(|x| !(self.asked)(*x))
-    }
-
-    fn eval(&mut self, n: &Node) -> Tri {
-        match n {
-            Node::Atom(Atom::Missing(field)) if self.pending(*field) => UNKNOWN,
-            Node::Pattern(i) => {
-                let i = *i;
-                match self.memo.get(i).copied() {
-                    Some(v) if v != NOT_YET => v,
-                    Some(_) => {
-                        let c = self.c;
-                        let v = c.patterns.get(i).map_or(UNKNOWN, |p| self.eval(p));
-                        self.memo[i] = v;
-                        v
-                    }
-                    None => UNKNOWN,
-                }
-            }
-            Node::All(list) => list.iter().map(|x| self.eval(x)).min().unwrap_or(TRUE),
-            Node::Any(list) => list.iter().map(|x| self.eval(x)).max().unwrap_or(FALSE),
-            Node::Not(inner) => TRUE - self.eval(inner),
-            Node::AtLeast(k, list) => {
-                let values: Vec<Tri> = list.iter().map(|x| self.eval(x)).collect();
-                let yes = values.iter().filter(|v| **v == TRUE).count();
-                let maybe = values.iter().filter(|v| **v == UNKNOWN).count();
-                let k = *k as usize;
-                if yes >= k {
-                    TRUE
-                } else if yes + maybe >= k {
-                    UNKNOWN
-                } else {
-                    FALSE
-                }
-            }
-            // Leaves and mask tests read no patterns.
-            leaf => leaf.eval(self.f, &mut [].as_slice()),
-        }
-    }
-
     /// The askable facts behind an unknown node: only its unknown parts are looked into (a
     /// true part of an `All` or a false part of an `Any` cannot change it).
     fn waiting(&mut self, n: &Node, out: &mut Vec<Fact>) {
@@ -130,29 +107,26 @@ impl Explorer<'_> {
                     .map(|s| Fact::Has(*s)),
             );
         };
-        let locations = |m: u16, out: &mut Vec<Fact>| {
+        // Any place answered yes decides a location test (the list then counts), so every
+        // place not yet named is worth asking, not only the one the test names.
+        let places = |out: &mut Vec<Fact>| {
             if f.locations_unknown() {
                 out.extend(
                     Location::ALL
                         .iter()
-                        .filter(|l| {
-                            m & (1 << l.index()) != 0 && f.locations & (1 << l.index()) == 0
-                        })
+                        .filter(|l| f.locations & (1 << l.index()) == 0)
                         .map(|l| Fact::Location(*l)),
                 );
             }
         };
-        if self.eval(n) != UNKNOWN {
+        if n.eval(f, &mut self.patterns) != UNKNOWN {
             return;
         }
         match n {
             Node::Atom(a) => match *a {
                 Atom::Symptom(m) => symptoms(m, out),
-                // Any answer about the field can decide these: a yes to another mechanism
-                // makes `Mechanism(m)` false, and a yes to any place closes the list of
-                // locations. So every value of the field is worth asking, not only the one
-                // named (which matters under `Not`).
-                Atom::Location(_) => locations(u16::MAX, out),
+                Atom::Location(_) => places(out),
+                // Likewise a yes to another mechanism or sex decides these (under `Not` too).
                 Atom::Mechanism(_) => out.extend(field_facts(Field::Mechanism)),
                 Atom::Sex(_) => out.extend(field_facts(Field::Sex)),
                 Atom::Number(Num::Age, _) => out.push(Fact::Age),
@@ -164,7 +138,7 @@ impl Explorer<'_> {
                 _ => {}
             },
             Node::AllSymptoms(m) | Node::AnySymptoms(m) => symptoms(*m, out),
-            Node::AllLocations(_) | Node::AnyLocation(_) => locations(u16::MAX, out),
+            Node::AllLocations(_) | Node::AnyLocation(_) => places(out),
             Node::Pattern(i) => {
                 let c = self.c;
                 if let Some(node) = c.patterns.get(*i) {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{Cmp, Condition, Field};
-use crate::facts::Num;
+use crate::facts::{Num, field_bit};
 use crate::model::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
 
 /// A yes-or-no fact the rule language can test.
@@ -159,22 +159,6 @@ pub(crate) struct Facts {
     conflict: Option<(String, bool)>,
 }
 
-fn bit(f: Field) -> u16 {
-    let i = match f {
-        Field::Age => 0,
-        Field::Sex => 1,
-        Field::DaysSinceOnset => 2,
-        Field::PainScore => 3,
-        Field::Bmi => 4,
-        Field::Mechanism => 5,
-        Field::WeeklyKm => 6,
-        Field::WeeklyIncreasePct => 7,
-        Field::Acwr => 8,
-        Field::ShoeKm => 9,
-    };
-    1 << i
-}
-
 fn field_name(mask: u16) -> &'static str {
     const NAMES: [&str; 10] = [
         "Age",
@@ -269,7 +253,7 @@ impl Facts {
 
     /// Records that `field` must be missing (`true`) or given (`false`), because of `by`.
     fn require(&mut self, field: Field, missing: bool, by: &str) {
-        self.require_bit(bit(field), missing, Some(by));
+        self.require_bit(field_bit(field), missing, Some(by));
     }
 
     fn add_num(&mut self, n: Num, cmp: Cmp) {
