@@ -177,8 +177,9 @@ fn located(name: &str, text: &str, e: &patella::AssessmentError) -> String {
                 p.position.line, p.position.column, p.message
             );
         }
-        E::OutOfRange { field, .. } => field.rsplit('.').next().unwrap_or(field).to_owned(),
-        E::TooManyWeeks(_) => "weekly_km".to_owned(),
+        E::OutOfRange { field, .. } | E::TooManyWeeks { field, .. } => {
+            field.rsplit('.').next().unwrap_or(field).to_owned()
+        }
         E::Contradiction(symptom) => symptom.name().to_owned(),
         _ => String::new(),
     };

@@ -247,6 +247,15 @@ pub enum DiagnosticKind {
     /// `E0116`: a `reviewed` date that is not `YYYY-MM-DD`.
     #[error("`reviewed` is `{0}`, not a date written as YYYY-MM-DD")]
     BadDate(String),
+    /// `E0117`: a value of the `training` section that cannot be used: out of range, zones
+    /// out of order, a plan without starts.
+    #[error("`training.{field}`: {problem}")]
+    BadTraining {
+        /// The entry, such as `plan.pain_limit`.
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// `W0204`: a layer disables a rule that escalates, replaces it with one that escalates
     /// less, or replaces a pattern that escalating rules rely on: the layer's authors take over
     /// that red flag.
@@ -291,6 +300,7 @@ impl DiagnosticKind {
             DiagnosticKind::NoActions => "E0114",
             DiagnosticKind::TooMany { .. } => "E0115",
             DiagnosticKind::BadDate(_) => "E0116",
+            DiagnosticKind::BadTraining { .. } => "E0117",
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",

@@ -259,8 +259,13 @@ pub enum AssessmentError {
     #[error("symptom `{0}` is listed both in `present` and in `absent`")]
     Contradiction(crate::Symptom),
     /// More weeks of training than the format allows.
-    #[error("`training.weekly_km` has {0} weeks, at most {max} are allowed", max = crate::model::MAX_WEEKS)]
-    TooManyWeeks(usize),
+    #[error("`{field}` has {count} weeks, at most {max} are allowed", max = crate::model::MAX_WEEKS)]
+    TooManyWeeks {
+        /// The list, as named in the wire format.
+        field: &'static str,
+        /// How many weeks it holds.
+        count: usize,
+    },
 }
 
 impl AssessmentError {
@@ -272,7 +277,7 @@ impl AssessmentError {
             AssessmentError::Parse(_) => None,
             AssessmentError::OutOfRange { field, .. } => Some(field),
             AssessmentError::Contradiction(_) => Some("absent"),
-            AssessmentError::TooManyWeeks(_) => Some("training.weekly_km"),
+            AssessmentError::TooManyWeeks { field, .. } => Some(field),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! counts as the nearest valid value.
 
 use crate::model::{Assessment, Mechanism, Onset, Sex, Surface};
-use crate::rules::{Cmp, Condition, Field, Metric};
+use crate::rules::{Cmp, Condition, Field};
 
 /// The numbers rules compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,10 +19,11 @@ pub(crate) enum Num {
     WeeklyIncreasePct,
     Acwr,
     ShoeKm,
+    LongestRunIncreasePct,
 }
 
 impl Num {
-    pub(crate) const COUNT: usize = 8;
+    pub(crate) const COUNT: usize = 9;
 
     pub(crate) fn of(c: &Condition) -> Option<(Num, Cmp)> {
         Some(match c {
@@ -34,6 +35,7 @@ impl Num {
             Condition::WeeklyIncreasePct(cmp) => (Num::WeeklyIncreasePct, *cmp),
             Condition::Acwr(cmp) => (Num::Acwr, *cmp),
             Condition::ShoeKm(cmp) => (Num::ShoeKm, *cmp),
+            Condition::LongestRunIncreasePct(cmp) => (Num::LongestRunIncreasePct, *cmp),
             _ => return None,
         })
     }
@@ -48,6 +50,7 @@ impl Num {
             Num::WeeklyIncreasePct => "WeeklyIncreasePct",
             Num::Acwr => "Acwr",
             Num::ShoeKm => "ShoeKm",
+            Num::LongestRunIncreasePct => "LongestRunIncreasePct",
         }
     }
 
@@ -63,6 +66,7 @@ impl Num {
             Num::WeeklyIncreasePct => (-100.0, f64::INFINITY, "-100 (percent) or more"),
             Num::Acwr => (0.0, f64::INFINITY, "0 or more"),
             Num::ShoeKm => (0.0, 100_000.0, "0 to 100000 km"),
+            Num::LongestRunIncreasePct => (-100.0, f64::INFINITY, "-100 (percent) or more"),
         }
     }
 
@@ -76,6 +80,7 @@ impl Num {
             Num::WeeklyIncreasePct => Field::WeeklyIncreasePct,
             Num::Acwr => Field::Acwr,
             Num::ShoeKm => Field::ShoeKm,
+            Num::LongestRunIncreasePct => Field::LongestRunIncreasePct,
         }
     }
 
@@ -90,6 +95,7 @@ impl Num {
             Num::WeeklyIncreasePct => "weekly increase %",
             Num::Acwr => "acute:chronic workload ratio",
             Num::ShoeKm => "km on shoes",
+            Num::LongestRunIncreasePct => "longest run increase %",
         }
     }
 }
@@ -125,9 +131,18 @@ pub(crate) struct Facts {
     /// Fields (by [`field_bit`]) whose `Missing` reads unknown rather than true: an interview
     /// sets it for the fields it can still ask about.
     pub pending: u16,
-    previous_week: Option<f64>,
-    chronic_mean: Option<f64>,
-    chronic_weeks: usize,
+    /// Last week's distance.
+    pub previous_week: Option<f64>,
+    /// The mean distance of up to four weeks before the current one.
+    pub chronic_mean: Option<f64>,
+    /// How many weeks that mean covers.
+    pub chronic_weeks: usize,
+    /// This week's longest run.
+    pub longest_run: Option<f64>,
+    /// The longest run of up to four weeks before the current one.
+    pub longest_before: Option<f64>,
+    /// How many weeks that covers.
+    pub longest_weeks: usize,
 }
 
 /// A field's bit in masks of fields.
@@ -143,6 +158,7 @@ pub(crate) fn field_bit(f: Field) -> u16 {
         Field::WeeklyIncreasePct => 7,
         Field::Acwr => 8,
         Field::ShoeKm => 9,
+        Field::LongestRunIncreasePct => 10,
     };
     1 << i
 }
@@ -194,7 +210,28 @@ impl Facts {
             _ => None,
         };
         let increase = ratio(current, previous_week).map(|r| (r - 1.0) * 100.0);
+        // Uncoupled: the current week is not part of the chronic load it is compared with.
         let acwr = ratio(current, chronic_mean);
+
+        // The longest run against the longest of the four weeks before, about the 30 days
+        // over which Frandsen 2025 measured a spike.
+        let runs = &t.longest_run_km[t
+            .longest_run_km
+            .len()
+            .saturating_sub(crate::model::MAX_WEEKS)..];
+        let run = |x: f64| finite(x).map(|x| x.clamp(0.0, crate::model::MAX_RUN_KM));
+        let longest_run = runs.last().copied().and_then(run);
+        let earlier = &runs[..runs.len().saturating_sub(1)];
+        let earlier = &earlier[earlier.len().saturating_sub(CHRONIC_WEEKS)..];
+        let longest_before = earlier
+            .iter()
+            .map(|&x| run(x))
+            .try_fold(None::<f64>, |max, x| {
+                let x = x?;
+                Some(Some(max.map_or(x, |m| m.max(x))))
+            })
+            .flatten();
+        let longest_increase = ratio(longest_run, longest_before).map(|r| (r - 1.0) * 100.0);
 
         let mut numbers = [None; Num::COUNT];
         numbers[Num::Age as usize] = a.age.and_then(|x| in_range(Num::Age, f64::from(x)));
@@ -207,6 +244,7 @@ impl Facts {
         numbers[Num::WeeklyIncreasePct as usize] = increase;
         numbers[Num::Acwr as usize] = acwr;
         numbers[Num::ShoeKm as usize] = t.shoe_km.and_then(|x| in_range(Num::ShoeKm, x));
+        numbers[Num::LongestRunIncreasePct as usize] = longest_increase;
 
         Facts {
             present,
@@ -226,6 +264,9 @@ impl Facts {
             previous_week,
             chronic_mean,
             chronic_weeks: chronic.len(),
+            longest_run,
+            longest_before,
+            longest_weeks: earlier.len(),
         }
     }
 
@@ -250,55 +291,9 @@ impl Facts {
             Field::WeeklyIncreasePct => Num::WeeklyIncreasePct,
             Field::Acwr => Num::Acwr,
             Field::ShoeKm => Num::ShoeKm,
+            Field::LongestRunIncreasePct => Num::LongestRunIncreasePct,
         };
         self.number(num).is_none()
-    }
-
-    /// The runner's own figure behind a contributing factor, in words; `None` when the data
-    /// cannot support it.
-    pub(crate) fn figure(&self, metric: Metric) -> Option<String> {
-        let current = self.number(Num::WeeklyKm);
-        match metric {
-            Metric::WeeklyIncrease => {
-                let (c, p, pct) = (
-                    current?,
-                    self.previous_week?,
-                    self.number(Num::WeeklyIncreasePct)?,
-                );
-                Some(format!(
-                    "this week {} km against {} km the week before: {:+.0}%",
-                    km(c),
-                    km(p),
-                    pct
-                ))
-            }
-            Metric::Acwr => {
-                let (c, m, r) = (current?, self.chronic_mean?, self.number(Num::Acwr)?);
-                let weeks = match self.chronic_weeks {
-                    1 => "the week before".to_string(),
-                    n => format!("the {n} weeks before"),
-                };
-                Some(format!(
-                    "this week {} km against an average of {} km over {weeks}: ratio {r:.2}",
-                    km(c),
-                    km(m)
-                ))
-            }
-            Metric::WeeklyKm => Some(format!("{} km this week", km(current?))),
-            Metric::ShoeKm => Some(format!(
-                "{} km on the current shoes",
-                km(self.number(Num::ShoeKm)?)
-            )),
-        }
-    }
-}
-
-/// Kilometres without a needless ".0", and to one decimal otherwise.
-fn km(x: f64) -> String {
-    if (x - x.round()).abs() < 0.05 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
     }
 }
 
@@ -322,10 +317,6 @@ mod tests {
         // Mean of the three weeks before: 29.0.
         let acwr = f.number(Num::Acwr).unwrap();
         assert!((acwr - 40.0 / 29.0).abs() < 1e-9, "{acwr}");
-        assert_eq!(
-            f.figure(Metric::WeeklyIncrease).unwrap(),
-            "this week 40 km against 29 km the week before: +38%"
-        );
     }
 
     #[test]
@@ -341,11 +332,27 @@ mod tests {
         assert_eq!(f.number(Num::WeeklyIncreasePct), None);
         assert_eq!(f.number(Num::Acwr), None);
         assert!(f.is_missing(Field::Acwr));
-        assert_eq!(f.figure(Metric::WeeklyIncrease), None);
         let f = with_weeks(&[0.0, 15.0]);
         assert_eq!(f.number(Num::WeeklyIncreasePct), None);
         let f = with_weeks(&[]);
         assert!(f.is_missing(Field::WeeklyKm));
+    }
+
+    #[test]
+    fn compares_the_longest_run_with_the_longest_of_four_weeks_before() {
+        let mut a = Assessment::new(Onset::Chronic);
+        a.training.longest_run_km = vec![30.0, 10.0, 12.0, 11.0, 10.0, 15.0];
+        let f = Facts::from_assessment(&a);
+        // The 30 km run is five weeks back, outside the window.
+        assert_eq!(f.longest_before, Some(12.0));
+        assert_eq!(f.longest_weeks, 4);
+        let pct = f.number(Num::LongestRunIncreasePct).unwrap();
+        assert!((pct - 25.0).abs() < 1e-9, "{pct}");
+        a.training.longest_run_km = vec![10.0, f64::NAN, 15.0];
+        let f = Facts::from_assessment(&a);
+        assert_eq!(f.number(Num::LongestRunIncreasePct), None);
+        a.training.longest_run_km = vec![15.0];
+        assert!(Facts::from_assessment(&a).is_missing(Field::LongestRunIncreasePct));
     }
 
     #[test]

@@ -24,7 +24,9 @@ mod explain;
 mod facts;
 mod interview;
 pub mod limits;
+mod load;
 mod model;
+mod plan;
 mod report;
 pub mod rules;
 
@@ -37,4 +39,7 @@ pub use model::{
     Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,
     Symptom, TrainingLoad, Verdict,
 };
-pub use report::{Diagnosis, Dose, Escalation, Factor, Level, Phase, Reason, Report, Step, Text};
+pub use report::{
+    Diagnosis, Dose, Escalation, Factor, Level, Load, Phase, Plan, PlanWeek, Reason, Report, Step,
+    Text,
+};

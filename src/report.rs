@@ -269,6 +269,14 @@ pub struct Report {
     pub steps: Vec<Step>,
     /// Contributing factors, with the runner's figure behind each.
     pub factors: Vec<Factor>,
+    /// The figures derived from the runner's training log, each absent when the log cannot
+    /// support it.
+    #[serde(default)]
+    pub load: Load,
+    /// A week-by-week return to running, at `SelfCare` and `SportsMedicine` only, when the rule
+    /// set has a start for the top diagnosis and the log shows the runner's recent distance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
     /// The ids of every rule that fired, sorted.
     pub fired: Vec<Text>,
 }
@@ -328,6 +336,96 @@ pub struct Step {
     /// How much, for exercises.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dose: Option<Arc<Dose>>,
+}
+
+/// Figures derived from [`TrainingLoad`](crate::TrainingLoad). Each is `None` when the log
+/// cannot support it: too few weeks, a week that is not a number, or a zero to divide by.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Load {
+    /// This week's distance, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_km: Option<f64>,
+    /// Last week's distance, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_week_km: Option<f64>,
+    /// This week against last week, in percent (55.0 means 55% more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly_change_pct: Option<f64>,
+    /// The most this week should have been by the rule set's weekly limit: last week plus
+    /// the limit (the "10% rule").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly_limit_km: Option<f64>,
+    /// The mean distance of up to four weeks before this one, km: the chronic load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chronic_km: Option<f64>,
+    /// How many weeks `chronic_km` averages (0 to 4).
+    #[serde(default)]
+    pub chronic_weeks: u8,
+    /// The uncoupled acute:chronic workload ratio: this week over `chronic_km`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acwr: Option<f64>,
+    /// The id of the rule set's zone the ratio falls in, such as `sweet_spot`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acwr_zone: Option<Text>,
+    /// This week's longest run, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_run_km: Option<f64>,
+    /// The longest run of up to four weeks before this one, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_before_km: Option<f64>,
+    /// This week's longest run against `longest_before_km`, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_run_change_pct: Option<f64>,
+    /// Distance on the current shoes, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shoe_km: Option<f64>,
+    /// The distance at which the rule set advises new shoes, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shoe_limit_km: Option<f64>,
+}
+
+/// A return to running, week by week, from a fraction of the runner's recent distance back up
+/// to it, growing by at most the rule set's weekly limit and held back by pain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Plan {
+    /// The diagnosis whose start the plan uses: the top one.
+    pub diagnosis: Text,
+    /// The recent weekly distance the plan starts from and builds back to, km: the mean of up
+    /// to four weeks before the current one, or the current week when it is the only one.
+    pub recent_km: f64,
+    /// The first week as a fraction of `recent_km`.
+    pub start_fraction: f64,
+    /// The most any week grows on the week before, in percent.
+    pub weekly_limit_pct: f64,
+    /// The highest pain, out of 10, allowed during a run or the next morning.
+    pub pain_limit: u8,
+    /// The weeks, first to last.
+    pub weeks: Vec<PlanWeek>,
+    /// The pain-monitoring rule, in words.
+    pub pain_rule: Text,
+    /// Steps of the report for the days between runs: cross-training and strength work.
+    pub between_runs: Vec<Text>,
+    /// Steps of the report for after each run: stretches.
+    pub after_runs: Vec<Text>,
+    /// The published sources of the plan's numbers, in the order start, growth, pain, weeks.
+    pub sources: Vec<Text>,
+}
+
+/// One week of a [`Plan`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlanWeek {
+    /// Week number, from 1.
+    pub week: u8,
+    /// Distance for the week, km, rounded down to 0.1 km.
+    pub km: f64,
+    /// Growth on the week before, in percent (0 for the first week).
+    pub change_pct: f64,
+    /// The distance to go back to if pain passes the limit: the week before's. `None` in the
+    /// first week, where the rule is to rest from running and cross-train until it settles.
+    pub step_back_km: Option<f64>,
 }
 
 /// A contributing factor found in the runner's data.
@@ -408,12 +506,65 @@ impl fmt::Display for Report {
                 }
             }
         }
+        if let Some(plan) = &self.plan {
+            writeln!(f, "\n{plan}")?;
+        }
         writeln!(f)?;
         write!(
             f,
             "This is not a diagnosis: it is guidance from published rules. If in doubt, or if things get worse, see a health professional."
         )
     }
+}
+
+/// A table a runner reads: one line per week, then the pain rule and the exercises.
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Return to running, from {} km a week (your recent average) back up to it:",
+            km(self.recent_km)
+        )?;
+        writeln!(
+            f,
+            "  week      km  change  if pain passes {}/10",
+            self.pain_limit
+        )?;
+        for w in &self.weeks {
+            let change = if w.week == 1 {
+                "start".to_owned()
+            } else {
+                format!("{:+.0}%", w.change_pct)
+            };
+            let back = w.step_back_km.map_or_else(
+                || "rest, cross-train".to_owned(),
+                |k| format!("back to {} km", km(k)),
+            );
+            writeln!(f, "  {:>4} {:>7} {:>7}  {back}", w.week, km(w.km), change)?;
+        }
+        let names = |ids: &[Text]| {
+            ids.iter()
+                .map(|i| i.replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !self.between_runs.is_empty() {
+            writeln!(
+                f,
+                "  On the days between runs: {}.",
+                names(&self.between_runs)
+            )?;
+        }
+        if !self.after_runs.is_empty() {
+            writeln!(f, "  After each run: {}.", names(&self.after_runs))?;
+        }
+        write!(f, "  {}", self.pain_rule)
+    }
+}
+
+/// Kilometres without a needless ".0".
+fn km(x: f64) -> String {
+    crate::load::km(x)
 }
 
 fn heading(level: Level) -> &'static str {
@@ -475,6 +626,8 @@ mod tests {
                 dose: None,
             }],
             factors: vec![],
+            load: Load::default(),
+            plan: None,
             fired: vec!["r".into()],
         };
         let text = r.to_string();

@@ -65,6 +65,22 @@ fn number(a: &Assessment, c: &Condition) -> Option<f64> {
         (Some(n), Some(d)) if d > 0.0 => finite(n / d),
         _ => None,
     };
+    // The longest run against the longest of the four weeks before it; one unusable week
+    // leaves it unknown.
+    let runs = &a.training.longest_run_km;
+    let longest = runs.last().copied().and_then(finite);
+    let earlier: Vec<Option<f64>> = runs
+        .iter()
+        .rev()
+        .skip(1)
+        .take(4)
+        .map(|&x| finite(x))
+        .collect();
+    let longest_before = if earlier.is_empty() || earlier.contains(&None) {
+        None
+    } else {
+        earlier.into_iter().flatten().reduce(f64::max)
+    };
     match c {
         Condition::Age(_) => a.age.map(f64::from),
         Condition::DaysSinceOnset(_) => a.days_since_onset.map(f64::from),
@@ -74,6 +90,9 @@ fn number(a: &Assessment, c: &Condition) -> Option<f64> {
         Condition::WeeklyIncreasePct(_) => ratio(current, previous).map(|r| (r - 1.0) * 100.0),
         Condition::Acwr(_) => ratio(current, mean),
         Condition::ShoeKm(_) => a.training.shoe_km.and_then(finite),
+        Condition::LongestRunIncreasePct(_) => {
+            ratio(longest, longest_before).map(|r| (r - 1.0) * 100.0)
+        }
         _ => None,
     }
 }
@@ -103,6 +122,7 @@ fn missing(a: &Assessment, f: Field) -> bool {
         Field::WeeklyIncreasePct => probe(Condition::WeeklyIncreasePct(any)),
         Field::Acwr => probe(Condition::Acwr(any)),
         Field::ShoeKm => probe(Condition::ShoeKm(any)),
+        Field::LongestRunIncreasePct => probe(Condition::LongestRunIncreasePct(any)),
         other => panic!("the reference evaluator does not know {other:?}"),
     }
 }
@@ -159,7 +179,8 @@ fn eval(src: &RuleSetSource, a: &Assessment, c: &Condition) -> T {
         | Condition::WeeklyKm(cmp)
         | Condition::WeeklyIncreasePct(cmp)
         | Condition::Acwr(cmp)
-        | Condition::ShoeKm(cmp) => maybe(number(a, c).map(|x| compare(*cmp, x))),
+        | Condition::ShoeKm(cmp)
+        | Condition::LongestRunIncreasePct(cmp) => maybe(number(a, c).map(|x| compare(*cmp, x))),
         other => panic!("the reference evaluator does not know {other:?}"),
     }
 }

@@ -270,6 +270,9 @@ pub(crate) struct CRule {
     pub then: Vec<CAction>,
     /// Leaves whose truth explains a firing, with their words when those are fixed.
     pub evidence_text: Vec<(Atom, super::eval::Words)>,
+    /// The lower bounds its condition sets on numbers (`Above(10.0)` on the weekly increase):
+    /// the thresholds a factor's figure quotes, so that the text names the rule's own.
+    pub thresholds: Vec<(Num, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -288,6 +291,7 @@ pub(crate) struct CStep {
     pub phase: Phase,
     pub text: Text,
     pub dose: Option<Arc<Dose>>,
+    pub kind: Option<crate::rules::StepKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -323,6 +327,10 @@ pub(crate) struct Compiled {
     /// The escalation step's id, and its text per level.
     pub escalation_id: Text,
     pub level_actions: Vec<Text>,
+    /// The `training` section: the weekly limit, the ratio zones, and the plan.
+    pub training: Option<crate::load::Policy>,
+    /// The smallest shoe distance that a rule raising a shoe-wear factor tests for.
+    pub shoe_limit: Option<f64>,
 }
 
 /// Compiles a rule file that [`validate`](crate::rules::validate::validate) accepted.
@@ -388,6 +396,11 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                     .into_iter()
                     .map(|a| (a, super::eval::words(a)))
                     .collect(),
+                thresholds: {
+                    let mut t = Vec::new();
+                    lower_bounds(&r.when, &mut t);
+                    t
+                },
             };
             (rule, needs)
         })
@@ -395,6 +408,20 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let (rules, needs): (Vec<CRule>, Vec<Needs>) = rules.into_iter().unzip();
     let index = RuleIndex::new(&needs);
+    let shoe_factor = |a: &CAction| match a {
+        CAction::Factor(f) => src
+            .factors
+            .get(*f)
+            .is_some_and(|f| f.figure == Some(Metric::ShoeKm)),
+        _ => false,
+    };
+    let shoe_limit = rules
+        .iter()
+        .filter(|r| r.then.iter().any(shoe_factor))
+        .flat_map(|r| r.thresholds.iter())
+        .filter(|(n, _)| *n == Num::ShoeKm)
+        .map(|t| t.1)
+        .reduce(f64::min);
 
     let mut by_id: Vec<usize> = (0..src.diagnoses.len()).collect();
     by_id.sort_by(|&a, &b| src.diagnoses[a].id.cmp(&src.diagnoses[b].id));
@@ -437,6 +464,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 phase: s.phase,
                 text: Text::from(s.text.as_str()),
                 dose: s.dose.clone().map(Arc::new),
+                kind: s.kind,
             })
             .collect(),
         step_order,
@@ -452,6 +480,27 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             .collect(),
         escalation_id: Text::from(crate::report::ESCALATION_STEP),
         level_actions: Level::ALL.iter().map(|l| Text::from(l.action())).collect(),
+        shoe_limit,
+        training: src
+            .training
+            .as_ref()
+            .map(|t| crate::load::Policy::new(t, |d| diag_ix.get(d).copied())),
+    }
+}
+
+/// The lower bounds a condition puts on numbers where it must hold for the whole condition
+/// to hold: its top level and the parts of a top-level `All`.
+fn lower_bounds(c: &Condition, out: &mut Vec<(Num, f64)>) {
+    match c {
+        Condition::All(parts) => parts.iter().for_each(|p| lower_bounds(p, out)),
+        c => {
+            if let Some((n, cmp)) = Num::of(c) {
+                match cmp {
+                    Cmp::Above(x) | Cmp::AtLeast(x) | Cmp::Between(x, _) => out.push((n, x)),
+                    Cmp::Below(_) | Cmp::AtMost(_) => {}
+                }
+            }
+        }
     }
 }
 
@@ -791,6 +840,7 @@ pub(crate) fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
         Condition::WeeklyIncreasePct(cmp) => num(Num::WeeklyIncreasePct, cmp),
         Condition::Acwr(cmp) => num(Num::Acwr, cmp),
         Condition::ShoeKm(cmp) => num(Num::ShoeKm, cmp),
+        Condition::LongestRunIncreasePct(cmp) => num(Num::LongestRunIncreasePct, cmp),
         Condition::Downhill => Node::Atom(Atom::Downhill),
         Condition::IntensityIncreased => Node::Atom(Atom::IntensityIncreased),
         Condition::NewToRunning => Node::Atom(Atom::NewToRunning),

@@ -223,11 +223,26 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                     .iter()
                     .any(|a| matches!(a, CAction::Factor(x) if *x == f))
             });
+            // The figure quotes the threshold of the first rule (by id) that found the factor.
+            let figure = cf.figure.and_then(|m| {
+                let n = crate::load::num(m);
+                let threshold = r.fired.iter().find_map(|&ri| {
+                    let rule = &c.rules[ri];
+                    let raises = rule
+                        .then
+                        .iter()
+                        .any(|a| matches!(a, CAction::Factor(x) if *x == f));
+                    raises
+                        .then(|| rule.thresholds.iter().find(|(x, _)| *x == n).map(|t| t.1))
+                        .flatten()
+                });
+                crate::load::figure(facts, m, threshold, c.training.as_ref())
+            });
             crate::report::Factor {
                 id: cf.id.clone(),
                 text: cf.text.clone(),
                 advice: cf.advice.clone(),
-                figure: cf.figure.and_then(|m| facts.figure(m)),
+                figure,
                 rules: ids(&mut by, 2),
             }
         })
@@ -250,6 +265,23 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         })
         .collect();
 
+    let plan = c
+        .training
+        .as_ref()
+        .and_then(|t| t.plan.as_ref())
+        .and_then(|p| {
+            let top = r.ranked.first().map(|&d| (d, &c.diagnoses[d].id));
+            let mut steps = r.steps.iter().map(|&s| (c.steps[s].kind, &c.steps[s].id));
+            p.build(
+                facts,
+                crate::plan::Context {
+                    level: r.level,
+                    top,
+                    steps: &mut steps,
+                },
+            )
+        });
+
     Report {
         rule_set: c.label.clone(),
         diagnoses,
@@ -259,6 +291,8 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         },
         steps,
         factors,
+        load: crate::load::figures(facts, c.training.as_ref(), c.shoe_limit),
+        plan,
         fired: ids(&mut r.fired.iter().copied(), r.fired.len()),
     }
 }
@@ -376,6 +410,7 @@ fn field_label(field: crate::rules::Field) -> &'static str {
         Field::WeeklyIncreasePct => Num::WeeklyIncreasePct.label(),
         Field::Acwr => Num::Acwr.label(),
         Field::ShoeKm => Num::ShoeKm.label(),
+        Field::LongestRunIncreasePct => Num::LongestRunIncreasePct.label(),
     }
 }
 
@@ -431,7 +466,9 @@ mod tests {
         assert_eq!(r.factors.len(), 1);
         assert_eq!(
             r.factors[0].figure.as_deref(),
-            Some("this week 40 km against 29 km the week before: +38%")
+            Some(
+                "this week 40 km, 38% above last week's 29 km; the 10% rule suggests at most 31.9 km"
+            )
         );
         assert_eq!(r.factors[0].rules, vec!["spike"]);
     }

@@ -12,6 +12,9 @@ use crate::report::{Level, Report};
 /// The most weeks of training `TrainingLoad::weekly_km` may hold.
 pub const MAX_WEEKS: usize = 12;
 
+/// The longest single run `TrainingLoad::longest_run_km` may name, in km.
+pub const MAX_RUN_KM: f64 = 500.0;
+
 /// Everything known about one runner's knee. Only `onset` is required; every other field may be
 /// left out, and a left-out field is *unknown* to the rules, not false.
 ///
@@ -87,6 +90,11 @@ pub struct TrainingLoad {
     /// Kilometres on the current pair of shoes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoe_km: Option<f64>,
+    /// The longest single run of each week, oldest first; the last is the current week, as in
+    /// `weekly_km`. At most 12 weeks. Used to find a run much longer than the runner's recent
+    /// longest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub longest_run_km: Vec<f64>,
     /// Started running within the last three months.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_to_running: Option<bool>,
@@ -193,8 +201,24 @@ impl Assessment {
                 "expected kilometres from 0 to 100000",
             );
         }
-        if t.weekly_km.len() > MAX_WEEKS {
-            found.push(AssessmentError::TooManyWeeks(t.weekly_km.len()));
+        for &km in &t.longest_run_km {
+            range(
+                "training.longest_run_km",
+                km,
+                km.is_finite() && (0.0..=MAX_RUN_KM).contains(&km),
+                "expected kilometres from 0 to 500",
+            );
+        }
+        for (field, weeks) in [
+            ("training.weekly_km", &t.weekly_km),
+            ("training.longest_run_km", &t.longest_run_km),
+        ] {
+            if weeks.len() > MAX_WEEKS {
+                found.push(AssessmentError::TooManyWeeks {
+                    field,
+                    count: weeks.len(),
+                });
+            }
         }
         for s in self.present.iter().filter(|s| self.absent.contains(s)) {
             found.push(AssessmentError::Contradiction(*s));
@@ -367,7 +391,13 @@ mod tests {
             "(onset: Chronic, training: (weekly_km: [{weeks}]))"
         ))
         .unwrap_err();
-        assert_eq!(err, AssessmentError::TooManyWeeks(13));
+        assert_eq!(
+            err,
+            AssessmentError::TooManyWeeks {
+                field: "training.weekly_km",
+                count: 13
+            }
+        );
     }
 
     #[test]

@@ -249,6 +249,9 @@ pub(crate) fn apply(
             None => src.questions.push(q),
         }
     }
+    if layer.training.is_some() {
+        src.training = layer.training;
+    }
     src.name = format!("{} + {}", src.name, layer.name);
     src.version = format!("{} + {}", src.version, layer.version);
     found

@@ -26,7 +26,11 @@
 pub(crate) mod layer;
 pub(crate) mod locate;
 mod satisfy;
+mod training;
 pub(crate) mod validate;
+mod validate_training;
+
+pub use training::{Cited, PlanDef, StartDef, TrainingDef, ZoneDef, Zones};
 
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +73,10 @@ pub struct RuleSetSource {
     /// [`Interview`](crate::Interview) and [`RuleSet::questions`](crate::RuleSet::questions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<QuestionDef>,
+    /// Thresholds for the runner's training figures and the return-to-running plan; without
+    /// it factors quote their figures without a threshold and reports carry no plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingDef>,
 }
 
 /// A clinic's additions to a rule set, loaded on top of it with
@@ -107,6 +115,9 @@ pub struct Layer {
     /// Ids of rules to remove.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disable: Vec<String>,
+    /// A `training` section that replaces the base set's as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingDef>,
 }
 
 /// A fact an interview can ask about: one answer fills it in.
@@ -196,9 +207,25 @@ pub struct StepDef {
     /// `Doctor` level and above.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keeps_running: bool,
+    /// What sort of exercise it is, so that a return-to-running plan can schedule it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<StepKind>,
     /// Published source for the advice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// What sort of exercise a step is: a return-to-running plan puts cross-training and strength
+/// work on the days between runs and stretches after each run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum StepKind {
+    /// Low-impact exercise that keeps fitness (cycling, swimming).
+    CrossTraining,
+    /// A strengthening exercise.
+    Strength,
+    /// A stretch.
+    Stretch,
 }
 
 /// A contributing factor of the catalogue.
@@ -229,8 +256,11 @@ pub enum Metric {
     Acwr,
     /// This week's distance.
     WeeklyKm,
-    /// Distance on the current shoes.
+    /// Distance on the current shoes, against the replacement distance of the rule set's
+    /// `training` section.
     ShoeKm,
+    /// This week's longest run against the longest of the weeks before.
+    LongestRun,
 }
 
 /// A rule: when its condition is true, its actions apply.
@@ -294,6 +324,9 @@ pub enum Condition {
     Acwr(Cmp),
     /// Kilometres on the current shoes.
     ShoeKm(Cmp),
+    /// This week's longest run against the longest of up to four weeks before it, in percent
+    /// (25.0 means 25% longer).
+    LongestRunIncreasePct(Cmp),
     /// Recent downhill running.
     Downhill,
     /// More speed work, hills or jumping lately.
@@ -378,6 +411,8 @@ pub enum Field {
     Acwr,
     /// `training.shoe_km`.
     ShoeKm,
+    /// The longest run against the weeks before (needs two weeks of `training.longest_run_km`).
+    LongestRunIncreasePct,
 }
 
 /// What a fired rule does.

@@ -160,7 +160,7 @@ pub(crate) struct Facts {
 }
 
 fn field_name(mask: u16) -> &'static str {
-    const NAMES: [&str; 10] = [
+    const NAMES: [&str; 11] = [
         "Age",
         "Sex",
         "DaysSinceOnset",
@@ -171,6 +171,7 @@ fn field_name(mask: u16) -> &'static str {
         "WeeklyIncreasePct",
         "Acwr",
         "ShoeKm",
+        "LongestRunIncreasePct",
     ];
     NAMES
         .get(mask.trailing_zeros() as usize)

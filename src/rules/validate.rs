@@ -49,7 +49,7 @@ struct At<'a> {
     nth: usize,
 }
 
-struct Validator<'t> {
+pub(super) struct Validator<'t> {
     located: Option<(&'t str, IdIndex)>,
     found: Vec<Diagnostic>,
     /// Every declared pattern id, to tell an unknown pattern from one caught in a cycle.
@@ -96,6 +96,22 @@ impl Validator<'_> {
                 kind: a.kind,
                 id: a.id.to_owned(),
             }),
+            position,
+            hint,
+            file: None,
+        });
+    }
+
+    /// Records a problem of the `training` section, at the first `needle` inside it.
+    pub(super) fn in_training(&mut self, kind: K, needle: &str, hint: Option<String>) {
+        let position = self
+            .located
+            .as_ref()
+            .and_then(|(text, index)| index.find_after(text, "training", needle));
+        let hint = hint.or_else(|| default_hint(&kind).map(str::to_owned));
+        self.found.push(Diagnostic {
+            kind,
+            item: None,
             position,
             hint,
             file: None,
@@ -180,6 +196,9 @@ impl Validator<'_> {
             self.non_empty(&[("text", &f.text), ("advice", &f.advice)], at);
         }
 
+        if let Some(t) = &src.training {
+            self.training(t, &diagnoses);
+        }
         let patterns = self.patterns(src);
         let nth = occurrences(src.rules.iter().map(|r| r.id.as_str()));
         for (r, &nth) in src.rules.iter().zip(&nth) {

@@ -119,6 +119,7 @@ pub fn assessment(g: &mut Lcg) -> Assessment {
         .push(Location::ALL[g.below(Location::ALL.len())]);
     if g.chance(50) {
         a.training.weekly_km = (0..4).map(|_| 10.0 + g.below(50) as f64).collect();
+        a.training.longest_run_km = (0..4).map(|_| 5.0 + g.below(20) as f64).collect();
     }
     a
 }

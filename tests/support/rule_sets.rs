@@ -35,6 +35,7 @@ pub const FIELDS: &[Field] = &[
     Field::WeeklyKm,
     Field::Acwr,
     Field::PainScore,
+    Field::LongestRunIncreasePct,
 ];
 
 fn cmp(lo: f64, hi: f64) -> impl Strategy<Value = Cmp> {
@@ -78,6 +79,12 @@ fn leaf(patterns: usize) -> BoxedStrategy<Condition> {
                 .boxed(),
         ),
         (1, cmp(0.5, 2.0).prop_map(Condition::Acwr).boxed()),
+        (
+            1,
+            cmp(-50.0, 100.0)
+                .prop_map(Condition::LongestRunIncreasePct)
+                .boxed(),
+        ),
         (1, Just(Condition::Downhill).boxed()),
         (1, Just(Condition::NewToRunning).boxed()),
         (1, pick(FIELDS).prop_map(Condition::Missing).boxed()),

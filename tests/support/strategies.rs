@@ -40,6 +40,7 @@ pub fn assessment() -> impl Strategy<Value = Assessment> {
             option(pick(Surface::ALL)),
             option(0.0f64..2000.0),
             option(any::<bool>()),
+            proptest::collection::vec(0.0f64..40.0, 0..=12),
         ),
     )
         .prop_map(|(basic, locations, symptoms, history, training)| {
@@ -60,13 +61,14 @@ pub fn assessment() -> impl Strategy<Value = Assessment> {
                     _ => {}
                 }
             }
-            let (weeks, intensity, downhill, surface, shoe, new) = training;
+            let (weeks, intensity, downhill, surface, shoe, new, longest) = training;
             a.training.weekly_km = weeks;
             a.training.intensity_increased = intensity;
             a.training.downhill = downhill;
             a.training.surface = surface;
             a.training.shoe_km = shoe;
             a.training.new_to_running = new;
+            a.training.longest_run_km = longest;
             a
         })
 }

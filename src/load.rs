@@ -1,0 +1,273 @@
+//! Training load: the figures derived from the runner's log, and the words that quote them
+//! with the rule set's thresholds ("this week 45 km, 55% above last week; the 10% rule
+//! suggests at most 33 km").
+//!
+//! The numbers come from [`Facts`], so that what rules test and what reports quote are one
+//! computation; the thresholds come from the rule file's `training` section.
+
+use crate::facts::{Facts, Num};
+use crate::report::{Load, Text};
+use crate::rules::{Metric, TrainingDef};
+
+/// The `training` section, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    /// Largest weekly growth, percent.
+    pub weekly_limit: f64,
+    /// (upper bound, id, words), lowest zone first; the last zone has no bound.
+    pub zones: Vec<(Option<f64>, Text, Text)>,
+    pub plan: Option<crate::plan::PlanPolicy>,
+}
+
+impl Policy {
+    /// Compiles a section the validator accepted. `diagnosis` maps an id to its index.
+    pub(crate) fn new(def: &TrainingDef, diagnosis: impl Fn(&str) -> Option<usize>) -> Policy {
+        Policy {
+            weekly_limit: def.weekly_limit.value,
+            zones: def
+                .acwr_zones
+                .zones
+                .iter()
+                .map(|z| {
+                    (
+                        z.below,
+                        Text::from(z.id.as_str()),
+                        Text::from(z.text.as_str()),
+                    )
+                })
+                .collect(),
+            plan: def.plan.as_ref().map(|p| {
+                crate::plan::PlanPolicy::new(
+                    p,
+                    def.weekly_limit.value,
+                    &def.weekly_limit.source,
+                    diagnosis,
+                )
+            }),
+        }
+    }
+
+    /// The zone a ratio falls in: the first whose bound it is below, else the last.
+    fn zone(&self, ratio: f64) -> Option<&(Option<f64>, Text, Text)> {
+        self.zones
+            .iter()
+            .find(|(below, _, _)| below.is_none_or(|b| ratio < b))
+    }
+}
+
+/// The number a figure is computed from, whose threshold in a rule the figure quotes.
+pub(crate) fn num(m: Metric) -> Num {
+    match m {
+        Metric::WeeklyIncrease => Num::WeeklyIncreasePct,
+        Metric::Acwr => Num::Acwr,
+        Metric::WeeklyKm => Num::WeeklyKm,
+        Metric::ShoeKm => Num::ShoeKm,
+        Metric::LongestRun => Num::LongestRunIncreasePct,
+    }
+}
+
+/// The runner's training figures, read against `policy` where there is one. `shoe_limit`
+/// is the distance the rule set's shoe rules name.
+pub(crate) fn figures(facts: &Facts, policy: Option<&Policy>, shoe_limit: Option<f64>) -> Load {
+    let week_km = facts.number(Num::WeeklyKm);
+    let acwr = facts.number(Num::Acwr);
+    Load {
+        week_km,
+        previous_week_km: facts.previous_week,
+        weekly_change_pct: facts.number(Num::WeeklyIncreasePct),
+        weekly_limit_km: policy
+            .zip(facts.previous_week)
+            .map(|(p, prev)| prev * (1.0 + p.weekly_limit / 100.0)),
+        chronic_km: facts.chronic_mean,
+        // At most four weeks: the cast cannot truncate.
+        chronic_weeks: facts.chronic_weeks.min(usize::from(u8::MAX)) as u8,
+        acwr,
+        acwr_zone: policy
+            .zip(acwr)
+            .and_then(|(p, r)| p.zone(r))
+            .map(|(_, id, _)| id.clone()),
+        longest_run_km: facts.longest_run,
+        longest_before_km: facts.longest_before,
+        longest_run_change_pct: facts.number(Num::LongestRunIncreasePct),
+        shoe_km: facts.number(Num::ShoeKm),
+        shoe_limit_km: shoe_limit,
+    }
+}
+
+/// The runner's own figure behind a contributing factor, in words, with `threshold` (the
+/// bound of the rule that found the factor) and the zones of `policy`; `None` when the log
+/// cannot support the figure.
+pub(crate) fn figure(
+    facts: &Facts,
+    metric: Metric,
+    threshold: Option<f64>,
+    policy: Option<&Policy>,
+) -> Option<String> {
+    let current = facts.number(Num::WeeklyKm);
+    let weeks = |n: usize| match n {
+        1 => "the week before".to_owned(),
+        n => format!("the {n} weeks before"),
+    };
+    match metric {
+        Metric::WeeklyIncrease => {
+            let (c, prev, pct) = (
+                current?,
+                facts.previous_week?,
+                facts.number(Num::WeeklyIncreasePct)?,
+            );
+            let mut s = format!(
+                "this week {} km, {} last week's {} km",
+                km(c),
+                change(pct, "above", "below"),
+                km(prev)
+            );
+            if let Some(limit) = threshold.or(policy.map(|p| p.weekly_limit)) {
+                let most = prev * (1.0 + limit / 100.0);
+                s += &format!("; the {}% rule suggests at most {} km", km(limit), km(most));
+            }
+            Some(s)
+        }
+        Metric::Acwr => {
+            let (c, mean, r) = (current?, facts.chronic_mean?, facts.number(Num::Acwr)?);
+            let mut s = format!(
+                "this week {} km against an average of {} km over {}: ratio {r:.2}",
+                km(c),
+                km(mean),
+                weeks(facts.chronic_weeks)
+            );
+            if let Some((_, _, words)) = policy.and_then(|p| p.zone(r)) {
+                s += &format!(", {words}");
+            }
+            Some(s)
+        }
+        Metric::WeeklyKm => Some(format!("{} km this week", km(current?))),
+        Metric::ShoeKm => {
+            let shoes = facts.number(Num::ShoeKm)?;
+            let mut s = format!("{} km on the current shoes", km(shoes));
+            if let Some(limit) = threshold {
+                s += &format!("; replace them at about {} km", km(limit));
+            }
+            Some(s)
+        }
+        Metric::LongestRun => {
+            let (run, before, pct) = (
+                facts.longest_run?,
+                facts.longest_before?,
+                facts.number(Num::LongestRunIncreasePct)?,
+            );
+            let mut s = format!(
+                "longest run this week {} km, {} the {} km longest of {}",
+                km(run),
+                change(pct, "longer than", "shorter than"),
+                km(before),
+                weeks(facts.longest_weeks)
+            );
+            if let Some(limit) = threshold {
+                s += &format!(
+                    "; {}% longer would be at most {} km",
+                    km(limit),
+                    km(before * (1.0 + limit / 100.0))
+                );
+            }
+            Some(s)
+        }
+    }
+}
+
+/// "55% above" or "10% below", to the whole percent.
+fn change(pct: f64, up: &str, down: &str) -> String {
+    if pct >= 0.0 {
+        format!("{pct:.0}% {up}")
+    } else {
+        format!("{:.0}% {down}", -pct)
+    }
+}
+
+/// Kilometres without a needless ".0", and to one decimal otherwise.
+pub(crate) fn km(x: f64) -> String {
+    if (x - x.round()).abs() < 0.05 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Assessment, Onset};
+    use crate::rules::RuleSetSource;
+
+    fn policy() -> Policy {
+        let src: RuleSetSource =
+            crate::error::parse_ron(crate::DEFAULT_RULES, usize::MAX).expect("default rules");
+        Policy::new(&src.training.expect("a training section"), |_| None)
+    }
+
+    fn facts(weeks: &[f64]) -> Facts {
+        let mut a = Assessment::new(Onset::Chronic);
+        a.training.weekly_km = weeks.to_vec();
+        a.training.shoe_km = Some(900.0);
+        Facts::from_assessment(&a)
+    }
+
+    #[test]
+    fn the_weekly_figure_names_the_ten_percent_rule() {
+        let f = facts(&[30.0, 30.0, 45.0]);
+        assert_eq!(
+            figure(&f, Metric::WeeklyIncrease, None, Some(&policy())).unwrap(),
+            "this week 45 km, 50% above last week's 30 km; the 10% rule suggests at most 33 km"
+        );
+        assert_eq!(
+            figure(&f, Metric::WeeklyIncrease, Some(20.0), None).unwrap(),
+            "this week 45 km, 50% above last week's 30 km; the 20% rule suggests at most 36 km"
+        );
+        let f = facts(&[30.0, 27.0]);
+        assert!(
+            figure(&f, Metric::WeeklyIncrease, None, None)
+                .unwrap()
+                .contains("10% below last week's 30 km")
+        );
+    }
+
+    #[test]
+    fn the_ratio_is_placed_in_its_zone() {
+        let p = policy();
+        for (weeks, zone) in [
+            (&[40.0, 20.0][..], "low"),
+            (&[40.0, 40.0][..], "sweet_spot"),
+            (&[40.0, 56.0][..], "raised"),
+            (&[40.0, 60.0][..], "danger"),
+        ] {
+            let load = figures(&facts(weeks), Some(&p), None);
+            assert_eq!(load.acwr_zone.as_deref(), Some(zone), "{weeks:?}");
+        }
+        let text = figure(
+            &facts(&[28.0, 30.0, 29.0, 60.0]),
+            Metric::Acwr,
+            None,
+            Some(&p),
+        )
+        .unwrap();
+        assert!(
+            text.starts_with("this week 60 km against an average of 29 km over the 3 weeks before: ratio 2.07, 1.5 or more"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn figures_are_unknown_where_the_log_is_silent() {
+        let load = figures(&facts(&[]), Some(&policy()), Some(800.0));
+        assert_eq!(load.week_km, None);
+        assert_eq!(load.acwr, None);
+        assert_eq!(load.acwr_zone, None);
+        assert_eq!(load.weekly_limit_km, None);
+        assert_eq!(load.shoe_km, Some(900.0));
+        assert_eq!(load.shoe_limit_km, Some(800.0));
+        assert_eq!(figure(&facts(&[]), Metric::WeeklyKm, None, None), None);
+        assert_eq!(
+            figure(&facts(&[]), Metric::ShoeKm, Some(700.0), None).as_deref(),
+            Some("900 km on the current shoes; replace them at about 700 km")
+        );
+    }
+}

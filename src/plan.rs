@@ -1,0 +1,156 @@
+//! The return-to-running plan: from a fraction of the runner's recent weekly distance back up
+//! to it, never growing faster than the rule set's weekly limit, with the pain-monitoring rule
+//! and the report's cross-training, strength and stretching steps scheduled around the runs.
+//!
+//! Every number comes from the rule file's `training` section; this module only does the
+//! arithmetic, which is why the plan is a pure function of the facts and the report so far.
+
+use crate::facts::{Facts, Num};
+use crate::load::km;
+use crate::report::{Level, Plan, PlanWeek, Text};
+use crate::rules::{PlanDef, StepKind};
+
+/// The `plan` of a `training` section, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct PlanPolicy {
+    weeks: u8,
+    pain_limit: u8,
+    weekly_limit: f64,
+    /// (diagnosis index, start fraction, source of the fraction).
+    start: Vec<(usize, f64, Text)>,
+    growth_source: Text,
+    pain_source: Text,
+    weeks_source: Text,
+}
+
+/// What the plan reads from the evaluation: the level, the top diagnosis, and the reported
+/// steps that a plan schedules, by kind.
+pub(crate) struct Context<'a> {
+    pub level: Level,
+    pub top: Option<(usize, &'a Text)>,
+    pub steps: &'a mut dyn Iterator<Item = (Option<StepKind>, &'a Text)>,
+}
+
+impl PlanPolicy {
+    /// Compiles a plan the validator accepted: its numbers are in range and its diagnoses
+    /// known (an unknown one is skipped rather than trusted).
+    pub(crate) fn new(
+        def: &PlanDef,
+        weekly_limit: f64,
+        growth_source: &str,
+        diagnosis: impl Fn(&str) -> Option<usize>,
+    ) -> PlanPolicy {
+        let mut start = Vec::new();
+        for s in &def.start {
+            for d in &s.diagnoses {
+                if let Some(i) = diagnosis(d) {
+                    start.push((i, s.fraction, Text::from(s.source.as_str())));
+                }
+            }
+        }
+        PlanPolicy {
+            // Validated to 1..=52 and 0..=10; the clamps only keep the casts exact.
+            weeks: def.weeks.value.clamp(1.0, 52.0) as u8,
+            pain_limit: def.pain_limit.value.clamp(0.0, 10.0) as u8,
+            weekly_limit,
+            start,
+            growth_source: Text::from(growth_source),
+            pain_source: Text::from(def.pain_limit.source.as_str()),
+            weeks_source: Text::from(def.weeks.source.as_str()),
+        }
+    }
+
+    /// The plan, or `None`: at `Doctor` level and above, when the top diagnosis has no start,
+    /// or when the log does not show a recent distance above zero.
+    pub(crate) fn build(&self, facts: &Facts, cx: Context<'_>) -> Option<Plan> {
+        if cx.level >= Level::Doctor {
+            return None;
+        }
+        let (top, top_id) = cx.top?;
+        // A diagnosis listed twice takes the smaller fraction: the safer reading.
+        let (fraction, source) = self
+            .start
+            .iter()
+            .filter(|(d, _, _)| *d == top)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(_, f, s)| (*f, s.clone()))?;
+        let recent = recent_km(facts)?;
+        let growth = 1.0 + self.weekly_limit / 100.0;
+
+        let mut weeks = Vec::with_capacity(usize::from(self.weeks));
+        let mut km_now = down(recent * fraction);
+        if km_now <= 0.0 {
+            return None;
+        }
+        for week in 1..=self.weeks {
+            let previous = weeks.last().map(|w: &PlanWeek| w.km);
+            if let Some(prev) = previous {
+                // Rounded down, so rounding never pushes a week past the limit.
+                km_now = down(prev * growth).min(recent).max(prev);
+            }
+            weeks.push(PlanWeek {
+                week,
+                km: km_now,
+                change_pct: previous.map_or(0.0, |p| (km_now / p - 1.0) * 100.0),
+                step_back_km: previous,
+            });
+            if km_now >= recent {
+                break;
+            }
+        }
+
+        let mut between_runs = Vec::new();
+        let mut after_runs = Vec::new();
+        for (kind, id) in cx.steps {
+            match kind {
+                Some(StepKind::CrossTraining | StepKind::Strength) => between_runs.push(id.clone()),
+                Some(StepKind::Stretch) => after_runs.push(id.clone()),
+                None => {}
+            }
+        }
+        let pain_rule = format!(
+            "Keep the pain at {limit}/10 or less during each run and the next morning. If it goes \
+             above {limit}/10, go back to the week before's distance for a week (in week 1, rest \
+             from running and cross-train until it settles), then build up again. Add at most \
+             {growth}% a week.",
+            limit = self.pain_limit,
+            growth = km(self.weekly_limit),
+        );
+        Some(Plan {
+            diagnosis: top_id.clone(),
+            recent_km: recent,
+            start_fraction: fraction,
+            weekly_limit_pct: self.weekly_limit,
+            pain_limit: self.pain_limit,
+            weeks,
+            pain_rule: Text::from(pain_rule),
+            between_runs,
+            after_runs,
+            sources: vec![
+                source,
+                self.growth_source.clone(),
+                self.pain_source.clone(),
+                self.weeks_source.clone(),
+            ],
+        })
+    }
+}
+
+/// The runner's recent weekly distance: the mean of up to four weeks before the current one
+/// (what the body was used to before this week), or the current week when it is the only
+/// one. `None` without a distance above zero.
+pub(crate) fn recent_km(facts: &Facts) -> Option<f64> {
+    facts
+        .chronic_mean
+        .or_else(|| {
+            facts
+                .number(Num::WeeklyKm)
+                .filter(|_| facts.chronic_weeks == 0)
+        })
+        .filter(|&x| x > 0.0)
+}
+
+/// Rounded down to 0.1 km.
+fn down(x: f64) -> f64 {
+    (x * 10.0).floor() / 10.0
+}

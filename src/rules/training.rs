@@ -1,0 +1,111 @@
+//! The `training` section of a rule file: the weekly limit and the zones the runner's own
+//! training figures are read against, and the numbers of the return-to-running plan. Every
+//! number carries its published source, like every rule.
+//!
+//! Thresholds that decide whether a contributing factor applies (a shoe distance, a spike in
+//! the longest run) stay in the rules that test them, and the factor's figure quotes the
+//! threshold of the rule that fired: one number, in one place.
+//!
+//! ```ron
+//! training: Training(
+//!     weekly_limit: Cited(value: 10.0, source: "Buist I et al. 2008 ..."),
+//!     acwr_zones: Zones(
+//!         zones: [
+//!             Zone(id: "low", below: 0.8, text: "below 0.8"),
+//!             Zone(id: "sweet_spot", below: 1.3, text: "0.8 to 1.3, the range linked with the fewest injuries"),
+//!             Zone(id: "raised", below: 1.5, text: "1.3 to 1.5, above that range"),
+//!             Zone(id: "danger", text: "1.5 or more, the range linked with the most injuries"),
+//!         ],
+//!         source: "Gabbett TJ 2016 ...",
+//!     ),
+//!     plan: Plan(
+//!         weeks: Cited(value: 10.0, source: "..."),
+//!         pain_limit: Cited(value: 2.0, source: "..."),
+//!         start: [Start(diagnoses: ["iliotibial_band_syndrome"], fraction: 0.5, source: "...")],
+//!     ),
+//! )
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// A number with the published source it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Cited", deny_unknown_fields)]
+pub struct Cited {
+    /// The number.
+    pub value: f64,
+    /// Published source.
+    pub source: String,
+    /// Why this value, where sources disagree or say nothing exact.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Thresholds for the runner's training figures and the return-to-running plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Training", deny_unknown_fields)]
+pub struct TrainingDef {
+    /// Largest weekly growth of distance, in percent: the "10% rule". Quoted in the
+    /// week-over-week figure and the limit every week of a plan keeps to.
+    pub weekly_limit: Cited,
+    /// Zones of the acute:chronic workload ratio, lowest first.
+    pub acwr_zones: Zones,
+    /// The return-to-running plan; without it reports carry no plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanDef>,
+}
+
+/// Named ranges of the acute:chronic workload ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Zones", deny_unknown_fields)]
+pub struct Zones {
+    /// The zones, lowest first; each but the last ends `below` a ratio, the last is open.
+    pub zones: Vec<ZoneDef>,
+    /// Published source.
+    pub source: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One range of the acute:chronic workload ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Zone", deny_unknown_fields)]
+pub struct ZoneDef {
+    /// Unique id, such as `sweet_spot`.
+    pub id: String,
+    /// The ratio the zone ends below; `None` for the last, open zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// The zone in words a runner reads.
+    pub text: String,
+}
+
+/// The numbers of the return-to-running plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Plan", deny_unknown_fields)]
+pub struct PlanDef {
+    /// How many weeks the plan lasts at most (it ends once back at the runner's recent load).
+    pub weeks: Cited,
+    /// The highest pain, out of 10, allowed during a run or the next morning; above it the
+    /// runner steps back a week.
+    pub pain_limit: Cited,
+    /// Where the plan starts, per diagnosis. A report whose top diagnosis has no entry
+    /// carries no plan.
+    pub start: Vec<StartDef>,
+}
+
+/// The first week of a plan for some diagnoses, as a fraction of the runner's recent load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Start", deny_unknown_fields)]
+pub struct StartDef {
+    /// Diagnosis ids this entry applies to.
+    pub diagnoses: Vec<String>,
+    /// Fraction of the recent weekly distance to run in the first week, above 0 and at most 1.
+    pub fraction: f64,
+    /// Published source.
+    pub source: String,
+    /// Why this value.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}

@@ -1,0 +1,161 @@
+//! Checks of the `training` section: every number in range and cited, zones in order, the
+//! plan's diagnoses known. Positions point into the section: at the entry's field name, or at
+//! the text at fault.
+
+use std::collections::HashSet;
+
+use super::TrainingDef;
+use super::training::Cited;
+use super::validate::Validator;
+use crate::diagnostic::{DiagnosticKind as K, did_you_mean};
+
+/// How a cited number must look.
+struct Range {
+    min: f64,
+    /// Whether `min` itself is allowed.
+    min_ok: bool,
+    max: f64,
+    whole: bool,
+    words: &'static str,
+}
+
+impl Validator<'_> {
+    pub(super) fn training(&mut self, t: &TrainingDef, diagnoses: &HashSet<&str>) {
+        let percent = Range {
+            min: 0.0,
+            min_ok: false,
+            max: 1000.0,
+            whole: false,
+            words: "a percentage above 0 and at most 1000",
+        };
+        self.cited("weekly_limit", &t.weekly_limit, &percent);
+        let zones = &t.acwr_zones;
+        if zones.source.trim().is_empty() {
+            self.in_training(K::Empty("source"), "acwr_zones", None);
+        }
+        if zones.zones.is_empty() {
+            self.bad("acwr_zones", "list at least one zone", "acwr_zones");
+        }
+        let mut ids = HashSet::new();
+        let mut last = 0.0;
+        for (i, z) in zones.zones.iter().enumerate() {
+            let needle = format!("\"{}\"", z.id);
+            let field = format!("acwr_zones.{}", if z.id.is_empty() { "?" } else { &z.id });
+            if z.id.trim().is_empty() || z.text.trim().is_empty() {
+                self.bad(&field, "a zone needs an `id` and a `text`", &needle);
+            }
+            if !ids.insert(z.id.as_str()) {
+                self.bad(&field, "this zone id is used twice", &needle);
+            }
+            let is_last = i + 1 == zones.zones.len();
+            match z.below {
+                None if !is_last => {
+                    self.bad(&field, "only the last zone may leave out `below`", &needle);
+                }
+                Some(_) if is_last => self.bad(
+                    &field,
+                    "the last zone must leave out `below`, so that every ratio has a zone",
+                    &needle,
+                ),
+                Some(b) if !(b.is_finite() && b > last) => self.bad(
+                    &field,
+                    &format!("`below: {b}` must be a number above the zone before ({last})"),
+                    &needle,
+                ),
+                Some(b) => last = b,
+                None => {}
+            }
+        }
+
+        let Some(plan) = &t.plan else { return };
+        self.cited(
+            "plan.weeks",
+            &plan.weeks,
+            &Range {
+                min: 1.0,
+                min_ok: true,
+                max: 52.0,
+                whole: true,
+                words: "a whole number of weeks from 1 to 52",
+            },
+        );
+        self.cited(
+            "plan.pain_limit",
+            &plan.pain_limit,
+            &Range {
+                min: 0.0,
+                min_ok: true,
+                max: 10.0,
+                whole: true,
+                words: "a whole score from 0 to 10",
+            },
+        );
+        if plan.start.is_empty() {
+            self.bad("plan.start", "list at least one start", "start");
+        }
+        for s in &plan.start {
+            let first = s.diagnoses.first().map_or("start", String::as_str);
+            let needle = format!("\"{first}\"");
+            if !(s.fraction.is_finite() && s.fraction > 0.0 && s.fraction <= 1.0) {
+                self.bad(
+                    "plan.start",
+                    &format!(
+                        "`fraction: {}` must be above 0 and at most 1: a plan never starts above the runner's recent distance",
+                        s.fraction
+                    ),
+                    &needle,
+                );
+            }
+            if s.diagnoses.is_empty() {
+                self.bad(
+                    "plan.start",
+                    "list the diagnoses this start is for",
+                    "diagnoses",
+                );
+            }
+            if s.source.trim().is_empty() {
+                self.in_training(K::Empty("source"), &needle, None);
+            }
+            for d in &s.diagnoses {
+                if !diagnoses.contains(d.as_str()) {
+                    let hint = did_you_mean(d, diagnoses.iter().copied())
+                        .map(|m| format!("did you mean `{m}`?"));
+                    let kind = K::UnknownReference {
+                        what: "diagnosis",
+                        id: d.clone(),
+                    };
+                    self.in_training(kind, &format!("\"{d}\""), hint);
+                }
+            }
+        }
+    }
+
+    /// A cited number: in range, and with a source.
+    fn cited(&mut self, field: &str, c: &Cited, r: &Range) {
+        // The last part of the path is the name written in the file.
+        let name = field.rsplit('.').next().unwrap_or(field);
+        let above_min = if r.min_ok {
+            c.value >= r.min
+        } else {
+            c.value > r.min
+        };
+        let ok = c.value.is_finite()
+            && above_min
+            && c.value <= r.max
+            && (!r.whole || c.value.fract() == 0.0);
+        if !ok {
+            self.bad(field, &format!("`{}` must be {}", c.value, r.words), name);
+        }
+        if c.source.trim().is_empty() {
+            self.in_training(K::Empty("source"), name, None);
+        }
+    }
+
+    fn bad(&mut self, field: &str, problem: &str, needle: &str) {
+        let kind = K::BadTraining {
+            field: field.to_owned(),
+            problem: problem.to_owned(),
+        };
+        self.in_training(kind, needle, None);
+    }
+}
