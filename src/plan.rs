@@ -109,10 +109,10 @@ impl PlanPolicy {
             }
         }
         let pain_rule = format!(
-            "Keep the pain at {limit}/10 or less during each run and the next morning. If it goes \
-             above {limit}/10, go back to the week before's distance for a week (in week 1, rest \
-             from running and cross-train until it settles), then build up again. Add at most \
-             {growth}% a week.",
+            "Start week 1 once a run keeps the pain at {limit}/10 or less, during it and the next \
+             morning; until then rest from running and cross-train. Keep to that limit every week: \
+             if the pain goes above {limit}/10, go back to the week before's distance for a week, \
+             then build up again, adding at most {growth}% a week.",
             limit = self.pain_limit,
             growth = km(self.weekly_limit),
         );

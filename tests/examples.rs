@@ -364,3 +364,36 @@ fn every_example_binary_is_run_by_a_test() {
         }
     }
 }
+
+fn plan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "plan", "--"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs")
+}
+
+#[test]
+fn plan_prints_the_itbs_runners_weeks_and_refuses_a_red_flag() {
+    let out = plan(&[]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    for want in [
+        "Most likely: Iliotibial band syndrome",
+        "start at 50% of 42.8 km a week, add at most 10% a week, pain at most 2/10",
+        "     1   21.3 km   start  rest from running, cross-train",
+        "     2   23.4 km   +9.9%  repeat 21.3 km",
+        "the 10% rule suggests at most 48.4 km",
+        "IT band stretch",
+    ] {
+        assert!(stdout.contains(want), "missing `{want}` in\n{stdout}");
+    }
+    let out = plan(&["examples/assessments/septic-knee.ron"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("No return-to-running plan: the knee needs a doctor first.")
+    );
+    let out = plan(&["tests/broken/e0001-syntax.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+}

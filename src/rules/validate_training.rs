@@ -96,9 +96,10 @@ impl Validator<'_> {
         for s in &plan.start {
             let first = s.diagnoses.first().map_or("start", String::as_str);
             let needle = format!("\"{first}\"");
+            let field = format!("plan.start({first})");
             if !(s.fraction.is_finite() && s.fraction > 0.0 && s.fraction <= 1.0) {
                 self.bad(
-                    "plan.start",
+                    &field,
                     &format!(
                         "`fraction: {}` must be above 0 and at most 1: a plan never starts above the runner's recent distance",
                         s.fraction
@@ -114,7 +115,8 @@ impl Validator<'_> {
                 );
             }
             if s.source.trim().is_empty() {
-                self.in_training(K::Empty("source"), &needle, None);
+                let hint = format!("cite the published source of `training.{field}`");
+                self.in_training(K::Empty("source"), &needle, Some(hint));
             }
             for d in &s.diagnoses {
                 if !diagnoses.contains(d.as_str()) {
@@ -147,7 +149,10 @@ impl Validator<'_> {
             self.bad(field, &format!("`{}` must be {}", c.value, r.words), name);
         }
         if c.source.trim().is_empty() {
-            self.in_training(K::Empty("source"), name, None);
+            let hint = format!(
+                "cite the published source of `training.{field}`: authors or body, year, title, journal"
+            );
+            self.in_training(K::Empty("source"), name, Some(hint));
         }
     }
 

@@ -1,0 +1,320 @@
+//! The training figures and the return-to-running plan: the properties issue 6 asks for,
+//! searched for counterexamples by proptest over runners whose top diagnosis has a plan, and
+//! over any assessment.
+
+#[path = "support/strategies.rs"]
+mod strategies;
+
+use patella::rules::RuleSetSource;
+use patella::{Assessment, Level, Load, Outcome, Report, RuleSet, Symptom};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use strategies::assessment;
+
+fn rules() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(RuleSet::default)
+}
+
+fn source() -> &'static RuleSetSource {
+    rules().source()
+}
+
+/// The default set's weekly limit, percent.
+fn weekly_limit() -> f64 {
+    source()
+        .training
+        .as_ref()
+        .expect("training")
+        .weekly_limit
+        .value
+}
+
+/// Overuse runners whose top diagnosis the default set has a plan for, from the example
+/// assessments: ITB syndrome, patellofemoral pain, patellar tendinopathy.
+fn templates() -> Vec<Assessment> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assessments/");
+    ["itbs.ron", "pfps.ron", "patellar-tendinopathy.ron"]
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(format!("{dir}{f}")).expect("example file");
+            Assessment::from_ron(&text).expect("example assessment")
+        })
+        .collect()
+}
+
+/// One of the templates with a random training log: weeks of 0 to 150 km (a zero week
+/// included), longest runs, and a pain score.
+fn planned_runner() -> impl Strategy<Value = Assessment> {
+    (
+        0..3usize,
+        proptest::collection::vec(prop_oneof![Just(0.0), 0.0f64..150.0], 1..=12),
+        proptest::collection::vec(1.0f64..40.0, 0..=12),
+        0u8..=10,
+        14u32..200,
+    )
+        .prop_map(|(t, weeks, runs, pain, days)| {
+            let mut a = templates().swap_remove(t);
+            a.training.weekly_km = weeks;
+            a.training.longest_run_km = runs;
+            a.pain_score = Some(pain);
+            a.days_since_onset = Some(days);
+            a
+        })
+}
+
+/// The properties every plan keeps, whatever the runner.
+fn check_plan(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
+    let Some(plan) = &r.plan else {
+        return Ok(());
+    };
+    prop_assert!(r.escalation.level <= Level::SportsMedicine);
+    prop_assert_eq!(Some(&plan.diagnosis), r.top().map(|d| &d.id));
+    prop_assert!(!plan.weeks.is_empty());
+    let limit = 1.0 + weekly_limit() / 100.0;
+    let first = &plan.weeks[0];
+    // The plan never starts above the runner's recent load, nor above its own fraction.
+    prop_assert!(first.km <= plan.recent_km, "{plan:?}");
+    prop_assert!(first.km <= plan.start_fraction * plan.recent_km + 1e-9);
+    prop_assert!(first.km > 0.0);
+    prop_assert_eq!(first.step_back_km, None);
+    let recent = r
+        .load
+        .chronic_km
+        .or(r.load.week_km)
+        .expect("a plan has a recent load");
+    prop_assert!((plan.recent_km - recent).abs() < 1e-9);
+    for pair in plan.weeks.windows(2) {
+        let (prev, next) = (&pair[0], &pair[1]);
+        prop_assert!(
+            next.km <= prev.km * limit + 1e-9,
+            "week {} grows {} -> {} km, more than {}%",
+            next.week,
+            prev.km,
+            next.km,
+            weekly_limit()
+        );
+        prop_assert!(next.km >= prev.km, "a plan does not shrink: {plan:?}");
+        prop_assert!(next.km <= plan.recent_km + 1e-9);
+        prop_assert_eq!(next.week, prev.week + 1);
+        prop_assert_eq!(next.step_back_km, Some(prev.km));
+    }
+    let weeks = source()
+        .training
+        .as_ref()
+        .unwrap()
+        .plan
+        .as_ref()
+        .unwrap()
+        .weeks
+        .value;
+    prop_assert!(plan.weeks.len() as f64 <= weeks);
+    let pain = format!("{}/10", plan.pain_limit);
+    prop_assert!(plan.pain_rule.contains(&pain));
+    // Every scheduled step is one of the report's.
+    for id in plan.between_runs.iter().chain(&plan.after_runs) {
+        prop_assert!(
+            r.steps.iter().any(|s| &s.id == id),
+            "{id} not in the report"
+        );
+    }
+    let _ = a;
+    Ok(())
+}
+
+/// The factor figures quote the same numbers as the report's `load`, worked out here from
+/// the log itself.
+fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
+    let km = |x: f64| {
+        if (x - x.round()).abs() < 0.05 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        }
+    };
+    let weeks = &a.training.weekly_km;
+    let load: &Load = &r.load;
+    prop_assert_eq!(load.week_km, weeks.last().copied());
+    if weeks.len() >= 2 {
+        let (prev, now) = (weeks[weeks.len() - 2], weeks[weeks.len() - 1]);
+        prop_assert_eq!(load.previous_week_km, Some(prev));
+        if prev > 0.0 {
+            let pct = (now / prev - 1.0) * 100.0;
+            prop_assert!((load.weekly_change_pct.unwrap() - pct).abs() < 1e-9);
+        }
+        let before = &weeks[..weeks.len() - 1];
+        let before = &before[before.len().saturating_sub(4)..];
+        let mean = before.iter().sum::<f64>() / before.len() as f64;
+        prop_assert!((load.chronic_km.unwrap() - mean).abs() < 1e-9);
+        if mean > 0.0 {
+            prop_assert!((load.acwr.unwrap() - now / mean).abs() < 1e-9);
+        }
+    }
+    for f in &r.factors {
+        match f.id.as_str() {
+            "weekly_spike" => {
+                let (now, prev) = (load.week_km.unwrap(), load.previous_week_km.unwrap());
+                let pct = load.weekly_change_pct.unwrap();
+                let want = format!(
+                    "this week {} km, {pct:.0}% above last week's {} km; the 10% rule suggests at most {} km",
+                    km(now),
+                    km(prev),
+                    km(prev * 1.1)
+                );
+                prop_assert_eq!(f.figure.as_deref(), Some(want.as_str()));
+            }
+            "acwr_spike" => {
+                let figure = f.figure.as_deref().unwrap();
+                let want = format!(
+                    "this week {} km against an average of {} km over the {} weeks before: ratio {:.2}, ",
+                    km(load.week_km.unwrap()),
+                    km(load.chronic_km.unwrap()),
+                    load.chronic_weeks,
+                    load.acwr.unwrap()
+                );
+                let want = want.replace("the 1 weeks before", "the week before");
+                prop_assert!(figure.starts_with(&want), "{figure} / {want}");
+                prop_assert!(
+                    figure.ends_with("1.5 or more, the range linked with the most injuries")
+                );
+            }
+            "longest_run_spike" => {
+                let before = load.longest_before_km.unwrap();
+                let want = format!(
+                    "longest run this week {} km, {:.0}% longer than the {} km longest of ",
+                    km(load.longest_run_km.unwrap()),
+                    load.longest_run_change_pct.unwrap(),
+                    km(before)
+                );
+                let figure = f.figure.as_deref().unwrap();
+                prop_assert!(figure.starts_with(&want), "{figure} / {want}");
+                let tail = format!("; 10% longer would be at most {} km", km(before * 1.1));
+                prop_assert!(figure.ends_with(&tail), "{figure}");
+            }
+            "worn_shoes" => {
+                let want = format!(
+                    "{} km on the current shoes; replace them at about 800 km",
+                    km(a.training.shoe_km.unwrap())
+                );
+                prop_assert_eq!(f.figure.as_deref(), Some(want.as_str()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn plans_keep_to_the_limit_and_start_at_or_below_recent_load(a in planned_runner()) {
+        let r = rules().evaluate(&a);
+        check_plan(&a, &r)?;
+        check_figures(&a, &r)?;
+    }
+
+    #[test]
+    fn no_plan_at_doctor_level_or_above(a in assessment()) {
+        let r = rules().evaluate(&a);
+        if r.escalation.level >= Level::Doctor {
+            prop_assert!(r.plan.is_none(), "{:?}", r.escalation);
+        }
+        check_plan(&a, &r)?;
+        check_figures(&a, &r)?;
+    }
+
+    #[test]
+    fn plans_are_identical_for_identical_inputs(a in planned_runner()) {
+        let first = rules().evaluate(&a);
+        let again = rules().evaluate(&a.clone());
+        prop_assert_eq!(&first.plan, &again.plan);
+        let mut outcome = Outcome::new();
+        rules().evaluate_into(&a, &mut outcome);
+        prop_assert_eq!(outcome.report().and_then(|r| r.plan), first.plan);
+    }
+}
+
+/// The properties above would hold vacuously if plans were rare: most template runners
+/// with a usable log must get one.
+#[test]
+fn most_template_runners_get_a_plan() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = planned_runner();
+    let (mut with_plan, mut total) = (0, 0);
+    for _ in 0..500 {
+        let a = strategy.new_tree(&mut runner).unwrap().current();
+        if a.training.weekly_km.iter().all(|&w| w > 0.0) {
+            total += 1;
+            with_plan += usize::from(rules().evaluate(&a).plan.is_some());
+        }
+    }
+    assert!(
+        with_plan * 10 >= total * 9,
+        "{with_plan} of {total} got a plan"
+    );
+}
+
+#[test]
+fn a_red_flag_takes_the_plan_away() {
+    for mut a in templates() {
+        a.training.weekly_km = vec![30.0, 32.0, 31.0, 30.0, 45.0];
+        assert!(rules().evaluate(&a).plan.is_some(), "{a:?}");
+        a.present.push(Symptom::NightPain);
+        a.absent.retain(|s| *s != Symptom::NightPain);
+        let r = rules().evaluate(&a);
+        assert!(r.escalation.level >= Level::Doctor, "{:?}", r.escalation);
+        assert_eq!(r.plan, None);
+    }
+}
+
+#[test]
+fn the_itbs_runner_with_a_load_spike_gets_a_plan_a_coach_would_accept() {
+    let a = templates().swap_remove(0);
+    let r = rules().evaluate(&a);
+    let plan = r.plan.as_ref().expect("a plan");
+    assert_eq!(plan.diagnosis, "iliotibial_band_syndrome");
+    // Recent load: the four weeks before the spike week (40, 42, 45, 44).
+    assert_eq!(plan.recent_km, 42.75);
+    assert_eq!(plan.weeks[0].km, 21.3);
+    assert_eq!(plan.weeks.last().unwrap().km, 42.75);
+    assert_eq!(plan.weeks.len(), 9);
+    assert_eq!(plan.pain_limit, 2);
+    assert!(plan.between_runs.iter().any(|s| s == "cross_training"));
+    assert!(
+        plan.between_runs
+            .iter()
+            .any(|s| s == "hip_abductor_strength")
+    );
+    assert!(plan.after_runs.iter().any(|s| s == "stretch_it_band"));
+    assert_eq!(plan.sources.len(), 4);
+    // The factors name the figure and its threshold.
+    let spike = r.factors.iter().find(|f| f.id == "weekly_spike").unwrap();
+    assert_eq!(
+        spike.figure.as_deref(),
+        Some("this week 58 km, 32% above last week's 44 km; the 10% rule suggests at most 48.4 km")
+    );
+}
+
+#[test]
+fn no_plan_without_a_log_or_a_training_section() {
+    let mut a = templates().swap_remove(0);
+    a.training.weekly_km.clear();
+    assert_eq!(rules().evaluate(&a).plan, None);
+    // A rule set without a training section reports figures without thresholds.
+    let mut src = source().clone();
+    src.training = None;
+    let bare = RuleSet::from_source(src).expect("valid without training");
+    let r = bare.evaluate(&templates().swap_remove(0));
+    assert_eq!(r.plan, None);
+    assert_eq!(r.load.acwr_zone, None);
+    let spike = r.factors.iter().find(|f| f.id == "weekly_spike").unwrap();
+    // The rule's own threshold is still quoted.
+    assert!(
+        spike
+            .figure
+            .as_deref()
+            .unwrap()
+            .ends_with("the 10% rule suggests at most 48.4 km")
+    );
+}
