@@ -5,6 +5,8 @@
 //! The numbers come from [`Facts`], so that what rules test and what reports quote are one
 //! computation; the thresholds come from the rule file's `training` section.
 
+use std::fmt::Write;
+
 use crate::facts::{Facts, Num};
 use crate::report::{Load, Text};
 use crate::rules::{Metric, TrainingDef};
@@ -123,7 +125,12 @@ pub(crate) fn figure(
             );
             if let Some(limit) = threshold.or(policy.map(|p| p.weekly_limit)) {
                 let most = prev * (1.0 + limit / 100.0);
-                s += &format!("; the {}% rule suggests at most {} km", km(limit), km(most));
+                let _ = write!(
+                    s,
+                    "; the {}% rule suggests at most {} km",
+                    km(limit),
+                    km(most)
+                );
             }
             Some(s)
         }
@@ -136,7 +143,7 @@ pub(crate) fn figure(
                 weeks(facts.chronic_weeks)
             );
             if let Some((_, _, words)) = policy.and_then(|p| p.zone(r)) {
-                s += &format!(", {words}");
+                let _ = write!(s, ", {words}");
             }
             Some(s)
         }
@@ -145,7 +152,7 @@ pub(crate) fn figure(
             let shoes = facts.number(Num::ShoeKm)?;
             let mut s = format!("{} km on the current shoes", km(shoes));
             if let Some(limit) = threshold {
-                s += &format!("; replace them at about {} km", km(limit));
+                let _ = write!(s, "; replace them at about {} km", km(limit));
             }
             Some(s)
         }
@@ -163,7 +170,8 @@ pub(crate) fn figure(
                 weeks(facts.longest_weeks)
             );
             if let Some(limit) = threshold {
-                s += &format!(
+                let _ = write!(
+                    s,
                     "; {}% longer would be at most {} km",
                     km(limit),
                     km(before * (1.0 + limit / 100.0))

@@ -21,6 +21,8 @@ pub(crate) struct PlanPolicy {
     growth_source: Text,
     pain_source: Text,
     weeks_source: Text,
+    /// The pain-monitoring rule in words, written once: it depends only on the numbers above.
+    pain_rule: Text,
 }
 
 /// What the plan reads from the evaluation: the level, the top diagnosis, and the reported
@@ -40,6 +42,8 @@ impl PlanPolicy {
         growth_source: &str,
         diagnosis: impl Fn(&str) -> Option<usize>,
     ) -> PlanPolicy {
+        // Validated to 0..=10; the clamp only keeps the cast exact.
+        let pain_limit = def.pain_limit.value.clamp(0.0, 10.0) as u8;
         let mut start = Vec::new();
         for s in &def.start {
             for d in &s.diagnoses {
@@ -48,15 +52,24 @@ impl PlanPolicy {
                 }
             }
         }
+        let pain_rule = format!(
+            "Start week 1 once a run keeps the pain at {limit}/10 or less, during it and the next \
+             morning; until then rest from running and cross-train. Keep to that limit every week: \
+             if the pain goes above {limit}/10, go back to the week before's distance for a week, \
+             then build up again, adding at most {growth}% a week.",
+            limit = pain_limit,
+            growth = km(weekly_limit),
+        );
         PlanPolicy {
-            // Validated to 1..=52 and 0..=10; the clamps only keep the casts exact.
+            // Validated to 1..=52; the clamp only keeps the cast exact.
             weeks: def.weeks.value.clamp(1.0, 52.0) as u8,
-            pain_limit: def.pain_limit.value.clamp(0.0, 10.0) as u8,
+            pain_limit,
             weekly_limit,
             start,
             growth_source: Text::from(growth_source),
             pain_source: Text::from(def.pain_limit.source.as_str()),
             weeks_source: Text::from(def.weeks.source.as_str()),
+            pain_rule: Text::from(pain_rule),
         }
     }
 
@@ -108,14 +121,6 @@ impl PlanPolicy {
                 None => {}
             }
         }
-        let pain_rule = format!(
-            "Start week 1 once a run keeps the pain at {limit}/10 or less, during it and the next \
-             morning; until then rest from running and cross-train. Keep to that limit every week: \
-             if the pain goes above {limit}/10, go back to the week before's distance for a week, \
-             then build up again, adding at most {growth}% a week.",
-            limit = self.pain_limit,
-            growth = km(self.weekly_limit),
-        );
         Some(Plan {
             diagnosis: top_id.clone(),
             recent_km: recent,
@@ -123,7 +128,7 @@ impl PlanPolicy {
             weekly_limit_pct: self.weekly_limit,
             pain_limit: self.pain_limit,
             weeks,
-            pain_rule: Text::from(pain_rule),
+            pain_rule: self.pain_rule.clone(),
             between_runs,
             after_runs,
             sources: vec![
