@@ -44,6 +44,8 @@ pub enum ItemKind {
     Step,
     /// An entry of `factors`.
     Factor,
+    /// A value of the `training` section; the id is its path, such as `plan.pain_limit`.
+    Training,
 }
 
 impl ItemKind {
@@ -56,6 +58,7 @@ impl ItemKind {
             ItemKind::Diagnosis => "diagnosis",
             ItemKind::Step => "step",
             ItemKind::Factor => "factor",
+            ItemKind::Training => "training",
         }
     }
 
@@ -67,6 +70,7 @@ impl ItemKind {
             ItemKind::Diagnosis => "diagnoses",
             ItemKind::Step => "steps",
             ItemKind::Factor => "factors",
+            ItemKind::Training => "training",
         }
     }
 }
@@ -248,14 +252,9 @@ pub enum DiagnosticKind {
     #[error("`reviewed` is `{0}`, not a date written as YYYY-MM-DD")]
     BadDate(String),
     /// `E0117`: a value of the `training` section that cannot be used: out of range, zones
-    /// out of order, a plan without starts.
-    #[error("`training.{field}`: {problem}")]
-    BadTraining {
-        /// The entry, such as `plan.pain_limit`.
-        field: String,
-        /// What is wrong with it.
-        problem: String,
-    },
+    /// out of order, a plan without starts. The diagnostic's item names the value.
+    #[error("{0}")]
+    BadTraining(String),
     /// `W0204`: a layer disables a rule that escalates, replaces it with one that escalates
     /// less, or replaces a pattern that escalating rules rely on: the layer's authors take over
     /// that red flag.
@@ -300,7 +299,7 @@ impl DiagnosticKind {
             DiagnosticKind::NoActions => "E0114",
             DiagnosticKind::TooMany { .. } => "E0115",
             DiagnosticKind::BadDate(_) => "E0116",
-            DiagnosticKind::BadTraining { .. } => "E0117",
+            DiagnosticKind::BadTraining(_) => "E0117",
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",

@@ -142,12 +142,24 @@ pub(crate) fn figure(
                 km(mean),
                 weeks(facts.chronic_weeks)
             );
-            if let Some((_, _, words)) = policy.and_then(|p| p.zone(r)) {
-                let _ = write!(s, ", {words}");
+            match (policy.and_then(|p| p.zone(r)), threshold) {
+                (Some((_, _, words)), _) => {
+                    let _ = write!(s, ", {words}");
+                }
+                (None, Some(t)) => {
+                    let _ = write!(s, "; the rule's mark is {t}");
+                }
+                (None, None) => {}
             }
             Some(s)
         }
-        Metric::WeeklyKm => Some(format!("{} km this week", km(current?))),
+        Metric::WeeklyKm => {
+            let mut s = format!("{} km this week", km(current?));
+            if let Some(t) = threshold {
+                let _ = write!(s, "; the rule's mark is {} km", km(t));
+            }
+            Some(s)
+        }
         Metric::ShoeKm => {
             let shoes = facts.number(Num::ShoeKm)?;
             let mut s = format!("{} km on the current shoes", km(shoes));
@@ -273,6 +285,15 @@ mod tests {
         assert_eq!(load.shoe_km, Some(900.0));
         assert_eq!(load.shoe_limit_km, Some(800.0));
         assert_eq!(figure(&facts(&[]), Metric::WeeklyKm, None, None), None);
+        assert_eq!(
+            figure(&facts(&[70.0]), Metric::WeeklyKm, Some(64.0), None).as_deref(),
+            Some("70 km this week; the rule's mark is 64 km")
+        );
+        assert!(
+            figure(&facts(&[20.0, 40.0]), Metric::Acwr, Some(1.5), None)
+                .unwrap()
+                .ends_with("ratio 2.00; the rule's mark is 1.5")
+        );
         assert_eq!(
             figure(&facts(&[]), Metric::ShoeKm, Some(700.0), None).as_deref(),
             Some("900 km on the current shoes; replace them at about 700 km")

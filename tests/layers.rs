@@ -154,3 +154,42 @@ disable: ["worn_shoes", "worn_shoes"],"#,
         .find(|e| e.item.as_ref().is_some_and(|i| i.id == "worn_shoes"));
     assert_eq!(disabled.and_then(|e| e.position).map(|p| p.line), Some(6));
 }
+
+#[test]
+fn a_layer_replaces_the_training_section_and_its_mistakes_name_the_layer() {
+    let training = |fraction: &str| {
+        layer(&format!(
+            r#"training: Training(
+    weekly_limit: Cited(value: 5.0, source: "Clinic protocol citing Buist I et al. Am J Sports Med 2008;36(1):33-9"),
+    acwr_zones: Zones(zones: [Zone(id: "any", text: "any ratio")], source: "Gabbett TJ. Br J Sports Med 2016;50(5):273-80"),
+    plan: Plan(
+        weeks: Cited(value: 12.0, source: "Nielsen RO et al. PLoS One 2014;9(6):e99877"),
+        pain_limit: Cited(value: 3.0, source: "Silbernagel KG et al. Am J Sports Med 2007;35(6):897-906"),
+        start: [Start(diagnoses: ["iliotibial_band_syndrome"], fraction: {fraction}, source: "Clinic protocol")],
+    ),
+),"#
+        ))
+    };
+    let rules = RuleSet::layered(BASE, &[("clinic.ron", &training("0.4"))]).expect("loads");
+    let text = include_str!("../examples/assessments/itbs.ron");
+    let report = rules.evaluate(&patella::Assessment::from_ron(text).unwrap());
+    let plan = report.plan.expect("a plan from the clinic's numbers");
+    assert_eq!(plan.start_fraction, 0.4);
+    assert_eq!(plan.weekly_limit_pct, 5.0);
+    assert_eq!(plan.pain_limit, 3);
+    assert_eq!(plan.weeks.len(), 12);
+    assert!(
+        plan.weeks
+            .windows(2)
+            .all(|w| w[1].km <= w[0].km * 1.05 + 1e-9)
+    );
+
+    let Err(RuleSetError::Invalid(errors)) =
+        RuleSet::layered(BASE, &[("clinic.ron", &training("2.0"))])
+    else {
+        panic!("loaded a plan starting at twice the recent distance");
+    };
+    let e = errors.iter().find(|e| e.code() == "E0117").expect("E0117");
+    assert_eq!(e.file.as_deref(), Some("clinic.ron"));
+    assert_eq!(e.position.map(|p| p.line), Some(8), "{e}");
+}

@@ -119,7 +119,22 @@ impl RuleSet {
                 found.push(d);
             }
         }
-        for mut d in validate(&src, None) {
+        // The training section is checked again below, located in the file it came from.
+        let merged = validate(&src, None).into_iter().filter(|d| {
+            d.item
+                .as_ref()
+                .is_none_or(|i| i.kind != crate::ItemKind::Training)
+        });
+        let (name, text) = files[origins.training];
+        found.extend(
+            crate::rules::validate::validate_training(&src, text)
+                .into_iter()
+                .map(|mut d| {
+                    d.file = Some(name.to_owned());
+                    d
+                }),
+        );
+        for mut d in merged {
             if let Some(file) = d.item.as_ref().and_then(|item| origins.file_of(item)) {
                 let (name, text) = files[file];
                 d.file = Some(name.to_owned());

@@ -10,12 +10,17 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind};
 #[derive(Debug, Default)]
 pub(crate) struct Origins {
     by_item: HashMap<(ItemKind, String), usize>,
+    /// The file whose `training` section the merged set has.
+    pub training: usize,
 }
 
 impl Origins {
     /// Records every entry of `src` as coming from file `file`.
     pub(crate) fn base(src: &RuleSetSource, file: usize) -> Origins {
-        let mut o = Origins::default();
+        let mut o = Origins {
+            training: file,
+            ..Origins::default()
+        };
         o.mark(
             ItemKind::Rule,
             src.rules.iter().map(|r| r.id.as_str()),
@@ -52,6 +57,9 @@ impl Origins {
 
     /// The file an item came from.
     pub(crate) fn file_of(&self, item: &Item) -> Option<usize> {
+        if item.kind == ItemKind::Training {
+            return Some(self.training);
+        }
         self.by_item.get(&(item.kind, item.id.clone())).copied()
     }
 }
@@ -251,6 +259,7 @@ pub(crate) fn apply(
     }
     if layer.training.is_some() {
         src.training = layer.training;
+        origins.training = file;
     }
     src.name = format!("{} + {}", src.name, layer.name);
     src.version = format!("{} + {}", src.version, layer.version);

@@ -40,6 +40,21 @@ pub(crate) fn validate(src: &RuleSetSource, text: Option<&str>) -> Vec<Diagnosti
     found
 }
 
+/// The problems of `src`'s `training` section alone, located in `text`, the file it came
+/// from: a layered set validates the merged set without positions, then this.
+pub(crate) fn validate_training(src: &RuleSetSource, text: &str) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        located: Some((text, IdIndex::new(text))),
+        found: Vec::new(),
+        pattern_ids: HashSet::new(),
+    };
+    if let Some(t) = &src.training {
+        let diagnoses = src.diagnoses.iter().map(|d| d.id.as_str()).collect();
+        v.training(t, &diagnoses);
+    }
+    v.found
+}
+
 /// An item of the file: its list, its id, and which of the items with that id it is (ids can
 /// repeat, which is itself reported).
 #[derive(Debug, Clone, Copy)]
@@ -102,8 +117,9 @@ impl Validator<'_> {
         });
     }
 
-    /// Records a problem of the `training` section, at the first `needle` inside it.
-    pub(super) fn in_training(&mut self, kind: K, needle: &str, hint: Option<String>) {
+    /// Records a problem of the value `field` of the `training` section, at the first
+    /// `needle` inside the section.
+    pub(super) fn in_training(&mut self, kind: K, field: &str, needle: &str, hint: Option<String>) {
         let position = self
             .located
             .as_ref()
@@ -111,7 +127,10 @@ impl Validator<'_> {
         let hint = hint.or_else(|| default_hint(&kind).map(str::to_owned));
         self.found.push(Diagnostic {
             kind,
-            item: None,
+            item: Some(Item {
+                kind: ItemKind::Training,
+                id: field.to_owned(),
+            }),
             position,
             hint,
             file: None,

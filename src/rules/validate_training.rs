@@ -31,7 +31,7 @@ impl Validator<'_> {
         self.cited("weekly_limit", &t.weekly_limit, &percent);
         let zones = &t.acwr_zones;
         if zones.source.trim().is_empty() {
-            self.in_training(K::Empty("source"), "acwr_zones", None);
+            self.in_training(K::Empty("source"), "acwr_zones", "acwr_zones", None);
         }
         if zones.zones.is_empty() {
             self.bad("acwr_zones", "list at least one zone", "acwr_zones");
@@ -116,7 +116,7 @@ impl Validator<'_> {
             }
             if s.source.trim().is_empty() {
                 let hint = format!("cite the published source of `training.{field}`");
-                self.in_training(K::Empty("source"), &needle, Some(hint));
+                self.in_training(K::Empty("source"), &field, &needle, Some(hint));
             }
             for d in &s.diagnoses {
                 if !diagnoses.contains(d.as_str()) {
@@ -126,7 +126,7 @@ impl Validator<'_> {
                         what: "diagnosis",
                         id: d.clone(),
                     };
-                    self.in_training(kind, &format!("\"{d}\""), hint);
+                    self.in_training(kind, &field, &format!("\"{d}\""), hint);
                 }
             }
         }
@@ -152,15 +152,11 @@ impl Validator<'_> {
             let hint = format!(
                 "cite the published source of `training.{field}`: authors or body, year, title, journal"
             );
-            self.in_training(K::Empty("source"), name, Some(hint));
+            self.in_training(K::Empty("source"), field, name, Some(hint));
         }
     }
 
     fn bad(&mut self, field: &str, problem: &str, needle: &str) {
-        let kind = K::BadTraining {
-            field: field.to_owned(),
-            problem: problem.to_owned(),
-        };
-        self.in_training(kind, needle, None);
+        self.in_training(K::BadTraining(problem.to_owned()), field, needle, None);
     }
 }
