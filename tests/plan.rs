@@ -288,6 +288,18 @@ fn the_itbs_runner_with_a_load_spike_gets_a_plan_a_coach_would_accept() {
     );
     assert!(plan.after_runs.iter().any(|s| s == "stretch_it_band"));
     assert_eq!(plan.sources.len(), 4);
+    // What the runner reads: the plan follows the factors, one line per week.
+    let text = r.to_string();
+    assert!(
+        text.contains(
+            "Return to running, from 42.8 km a week (your recent average) back up to it:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("     2    23.4    +10%  back to 21.3 km"),
+        "{text}"
+    );
     // The factors name the figure and its threshold.
     let spike = r.factors.iter().find(|f| f.id == "weekly_spike").unwrap();
     assert_eq!(
