@@ -149,13 +149,17 @@ fn plan(r: &Report) {
             None => s.text.to_string(),
         })
     };
-    println!("\nOn the days between runs");
-    for s in p.between_runs.iter().filter_map(step) {
-        println!("  - {s}");
-    }
-    println!("\nAfter each run");
-    for s in p.after_runs.iter().filter_map(step) {
-        println!("  - {s}");
+    for (heading, ids) in [
+        ("On the days between runs", &p.rest_days),
+        ("Strength work, as often as each dose says", &p.strength),
+        ("After each run", &p.after_runs),
+    ] {
+        if !ids.is_empty() {
+            println!("\n{heading}");
+            for s in ids.iter().filter_map(step) {
+                println!("  - {s}");
+            }
+        }
     }
     println!("\nPain rule: {}", p.pain_rule);
     println!("\nWhere the numbers come from");

@@ -106,6 +106,9 @@ const _: () = assert!(crate::model::Symptom::ALL.len() <= 64);
 const _: () = assert!(crate::model::Location::ALL.len() <= 16);
 const _: () = assert!(crate::model::History::ALL.len() <= 16);
 
+/// The smallest distance a ratio or a percentage change is taken against, km.
+pub(crate) const MIN_BASE_KM: f64 = 0.1;
+
 /// How many weeks before the current one the chronic load averages over.
 const CHRONIC_WEEKS: usize = 4;
 
@@ -205,8 +208,10 @@ impl Facts {
             .sum::<Option<f64>>()
             .filter(|_| !chronic.is_empty())
             .map(|sum| sum / chronic.len() as f64);
+        // A base under 0.1 km is no distance to compare with: the ratio would be noise, and
+        // its percentage could overflow.
         let ratio = |num: Option<f64>, den: Option<f64>| match (num, den) {
-            (Some(n), Some(d)) if d > 0.0 => finite(n / d),
+            (Some(n), Some(d)) if d >= MIN_BASE_KM => finite(n / d),
             _ => None,
         };
         let increase = ratio(current, previous_week).map(|r| (r - 1.0) * 100.0);

@@ -74,7 +74,8 @@ impl PlanPolicy {
     }
 
     /// The plan, or `None`: at `Doctor` level and above, when the top diagnosis has no start,
-    /// or when the log does not show a recent distance above zero.
+    /// when the log shows no recent distance, or when that distance is too small to grow in
+    /// steps of 0.1 km within the weekly limit.
     pub(crate) fn build(&self, facts: &Facts, cx: Context<'_>) -> Option<Plan> {
         if cx.level >= Level::Doctor {
             return None;
@@ -90,33 +91,46 @@ impl PlanPolicy {
         let recent = recent_km(facts)?;
         let growth = 1.0 + self.weekly_limit / 100.0;
 
-        let mut weeks = Vec::with_capacity(usize::from(self.weeks));
-        let mut km_now = down(recent * fraction);
-        if km_now <= 0.0 {
+        // Distances are whole tenths of a km, each the largest not above its bound, so that
+        // rounding never lifts a week past the limit or past the recent distance.
+        let cap = tenths_at_most(recent);
+        let mut now = tenths_at_most(recent * fraction).min(cap);
+        if now == 0 {
             return None;
         }
+        let mut weeks = Vec::with_capacity(usize::from(self.weeks));
+        let km = |t: u32| f64::from(t) / 10.0;
         for week in 1..=self.weeks {
             let previous = weeks.last().map(|w: &PlanWeek| w.km);
             if let Some(prev) = previous {
-                // Rounded down, so rounding never pushes a week past the limit.
-                km_now = down(prev * growth).min(recent).max(prev);
+                let next = tenths_at_most(prev * growth).min(cap);
+                if next <= now {
+                    // Too little to grow by 0.1 km within the limit: no plan rather than a
+                    // plan that never moves.
+                    return None;
+                }
+                now = next;
             }
             weeks.push(PlanWeek {
                 week,
-                km: km_now,
-                change_pct: previous.map_or(0.0, |p| (km_now / p - 1.0) * 100.0),
+                km: km(now),
+                // The week is at most `p * growth`; the `min` only absorbs the last bit of
+                // the division's rounding, so the figure never reads above the limit.
+                change_pct: previous.map_or(0.0, |p| {
+                    ((km(now) / p - 1.0) * 100.0).min(self.weekly_limit)
+                }),
                 step_back_km: previous,
             });
-            if km_now >= recent {
+            if now >= cap {
                 break;
             }
         }
 
-        let mut between_runs = Vec::new();
-        let mut after_runs = Vec::new();
+        let (mut rest_days, mut strength, mut after_runs) = (Vec::new(), Vec::new(), Vec::new());
         for (kind, id) in cx.steps {
             match kind {
-                Some(StepKind::CrossTraining | StepKind::Strength) => between_runs.push(id.clone()),
+                Some(StepKind::CrossTraining) => rest_days.push(id.clone()),
+                Some(StepKind::Strength) => strength.push(id.clone()),
                 Some(StepKind::Stretch) => after_runs.push(id.clone()),
                 None => {}
             }
@@ -129,7 +143,8 @@ impl PlanPolicy {
             pain_limit: self.pain_limit,
             weeks,
             pain_rule: self.pain_rule.clone(),
-            between_runs,
+            rest_days,
+            strength,
             after_runs,
             sources: vec![
                 source,
@@ -155,7 +170,39 @@ pub(crate) fn recent_km(facts: &Facts) -> Option<f64> {
         .filter(|&x| x > 0.0)
 }
 
-/// Rounded down to 0.1 km.
-fn down(x: f64) -> f64 {
-    (x * 10.0).floor() / 10.0
+/// The most whole tenths of a km whose value in km, as the plan reports it, is not above `x`.
+fn tenths_at_most(x: f64) -> u32 {
+    // NaN and anything not above zero have no tenths.
+    if x.is_nan() || x <= 0.0 {
+        return 0;
+    }
+    // Weeks are at most 2000 km, so the cast is exact; the loop undoes a rounding up in `x * 10`.
+    let mut t = (x * 10.0).floor().min(f64::from(u32::MAX)) as u32;
+    while t > 0 && f64::from(t) / 10.0 > x {
+        t -= 1;
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tenths_at_most;
+
+    #[test]
+    fn tenths_are_never_above_their_bound() {
+        // 3.6999999999999997 * 10 rounds up to 37.0: 3.7 would be above the bound.
+        let x = 3.699_999_999_999_999_7_f64;
+        assert!(x < 3.7);
+        assert_eq!(tenths_at_most(x), 36);
+        for t in 1..20_000u32 {
+            let x = f64::from(t) / 10.0;
+            let below = x - x * f64::EPSILON;
+            assert_eq!(tenths_at_most(x), t, "{x}");
+            assert!(f64::from(tenths_at_most(below)) / 10.0 <= below, "{below}");
+            assert!(f64::from(tenths_at_most(x * 1.1)) / 10.0 <= x * 1.1, "{x}");
+        }
+        assert_eq!(tenths_at_most(0.0), 0);
+        assert_eq!(tenths_at_most(f64::NAN), 0);
+        assert_eq!(tenths_at_most(-1.0), 0);
+    }
 }

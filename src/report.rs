@@ -380,7 +380,8 @@ pub struct Load {
     /// Distance on the current shoes, km.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoe_km: Option<f64>,
-    /// The distance at which the rule set advises new shoes, km.
+    /// The distance at which the rule set advises new shoes, km: the smallest that a rule
+    /// reporting a shoe-wear factor tests for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoe_limit_km: Option<f64>,
 }
@@ -405,8 +406,10 @@ pub struct Plan {
     pub weeks: Vec<PlanWeek>,
     /// The pain-monitoring rule, in words.
     pub pain_rule: Text,
-    /// Steps of the report for the days between runs: cross-training and strength work.
-    pub between_runs: Vec<Text>,
+    /// Steps of the report for the days between runs: cross-training.
+    pub rest_days: Vec<Text>,
+    /// Steps of the report for strength work, each as often as its dose says.
+    pub strength: Vec<Text>,
     /// Steps of the report for after each run: stretches.
     pub after_runs: Vec<Text>,
     /// The published sources of the plan's numbers, in the order start, growth, pain, weeks.
@@ -441,6 +444,11 @@ pub struct Factor {
     /// The runner's own figure, in words, when the factor names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<String>,
+    /// The threshold the figure quotes: the lower bound that the first rule (by id) that
+    /// found the factor puts on the figure's number, such as 10 for
+    /// `WeeklyIncreasePct(Above(10.0))`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
     /// The rules that found it, sorted.
     pub rules: Vec<Text>,
 }
@@ -520,9 +528,16 @@ impl fmt::Display for Report {
 /// A table a runner reads: one line per week, then the pain rule and the exercises.
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (first, last) = match (self.weeks.first(), self.weeks.last()) {
+            (Some(first), Some(last)) => (first.km, last.km),
+            _ => return Ok(()),
+        };
         writeln!(
             f,
-            "Return to running, from {} km a week (your recent average) back up to it:",
+            "Return to running over {} weeks, from {} to {} km a week (your recent weekly distance: {} km):",
+            self.weeks.len(),
+            km(first),
+            km(last),
             km(self.recent_km)
         )?;
         writeln!(
@@ -534,7 +549,7 @@ impl fmt::Display for Plan {
             let change = if w.week == 1 {
                 "start".to_owned()
             } else {
-                format!("{:+.0}%", w.change_pct)
+                format!("{:+.1}%", w.change_pct)
             };
             let back = w.step_back_km.map_or_else(
                 || "rest, cross-train".to_owned(),
@@ -548,11 +563,14 @@ impl fmt::Display for Plan {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        if !self.between_runs.is_empty() {
+        if !self.rest_days.is_empty() {
+            writeln!(f, "  On the days between runs: {}.", names(&self.rest_days))?;
+        }
+        if !self.strength.is_empty() {
             writeln!(
                 f,
-                "  On the days between runs: {}.",
-                names(&self.between_runs)
+                "  Strength work, as often as each dose says: {}.",
+                names(&self.strength)
             )?;
         }
         if !self.after_runs.is_empty() {

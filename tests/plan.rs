@@ -5,7 +5,7 @@
 #[path = "support/strategies.rs"]
 mod strategies;
 
-use patella::rules::RuleSetSource;
+use patella::rules::{RuleSetSource, TrainingDef};
 use patella::{Assessment, Level, Load, Outcome, Report, RuleSet, Symptom};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -20,14 +20,9 @@ fn source() -> &'static RuleSetSource {
     rules().source()
 }
 
-/// The default set's weekly limit, percent.
-fn weekly_limit() -> f64 {
-    source()
-        .training
-        .as_ref()
-        .expect("training")
-        .weekly_limit
-        .value
+/// The default set's training section.
+fn training() -> &'static TrainingDef {
+    source().training.as_ref().expect("training")
 }
 
 /// Overuse runners whose top diagnosis the default set has a plan for, from the example
@@ -43,12 +38,15 @@ fn templates() -> Vec<Assessment> {
         .collect()
 }
 
-/// One of the templates with a random training log: weeks of 0 to 150 km (a zero week
-/// included), longest runs, and a pain score.
+/// One of the templates with a random training log: weeks of 0 to 150 km (a zero week and
+/// small weeks included), longest runs, and a pain score.
 fn planned_runner() -> impl Strategy<Value = Assessment> {
     (
         0..3usize,
-        proptest::collection::vec(prop_oneof![Just(0.0), 0.0f64..150.0], 1..=12),
+        proptest::collection::vec(
+            prop_oneof![1 => Just(0.0), 2 => 0.0f64..3.0, 7 => 0.0f64..150.0],
+            1..=12,
+        ),
         proptest::collection::vec(1.0f64..40.0, 0..=12),
         0u8..=10,
         14u32..200,
@@ -63,19 +61,22 @@ fn planned_runner() -> impl Strategy<Value = Assessment> {
         })
 }
 
-/// The properties every plan keeps, whatever the runner.
-fn check_plan(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
+/// The properties every plan keeps, whatever the runner and whatever the rule set's numbers.
+/// They hold exactly, without tolerance: the plan rounds each week down to a tenth of a km.
+fn check_plan(r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
     let Some(plan) = &r.plan else {
         return Ok(());
     };
+    let numbers = training.plan.as_ref().expect("a plan section");
     prop_assert!(r.escalation.level <= Level::SportsMedicine);
     prop_assert_eq!(Some(&plan.diagnosis), r.top().map(|d| &d.id));
     prop_assert!(!plan.weeks.is_empty());
-    let limit = 1.0 + weekly_limit() / 100.0;
+    prop_assert_eq!(plan.weekly_limit_pct, training.weekly_limit.value);
+    let limit = 1.0 + training.weekly_limit.value / 100.0;
     let first = &plan.weeks[0];
     // The plan never starts above the runner's recent load, nor above its own fraction.
     prop_assert!(first.km <= plan.recent_km, "{plan:?}");
-    prop_assert!(first.km <= plan.start_fraction * plan.recent_km + 1e-9);
+    prop_assert!(first.km <= plan.start_fraction * plan.recent_km, "{plan:?}");
     prop_assert!(first.km > 0.0);
     prop_assert_eq!(first.step_back_km, None);
     let recent = r
@@ -83,42 +84,39 @@ fn check_plan(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
         .chronic_km
         .or(r.load.week_km)
         .expect("a plan has a recent load");
-    prop_assert!((plan.recent_km - recent).abs() < 1e-9);
+    prop_assert_eq!(plan.recent_km, recent);
     for pair in plan.weeks.windows(2) {
         let (prev, next) = (&pair[0], &pair[1]);
         prop_assert!(
-            next.km <= prev.km * limit + 1e-9,
+            next.km <= prev.km * limit,
             "week {} grows {} -> {} km, more than {}%",
             next.week,
             prev.km,
             next.km,
-            weekly_limit()
+            training.weekly_limit.value
         );
-        prop_assert!(next.km >= prev.km, "a plan does not shrink: {plan:?}");
-        prop_assert!(next.km <= plan.recent_km + 1e-9);
+        prop_assert!(next.km > prev.km, "every week grows: {plan:?}");
+        prop_assert!(next.km <= plan.recent_km);
+        prop_assert!(next.change_pct <= training.weekly_limit.value);
         prop_assert_eq!(next.week, prev.week + 1);
         prop_assert_eq!(next.step_back_km, Some(prev.km));
     }
-    let weeks = source()
-        .training
-        .as_ref()
-        .unwrap()
-        .plan
-        .as_ref()
-        .unwrap()
-        .weeks
-        .value;
-    prop_assert!(plan.weeks.len() as f64 <= weeks);
+    prop_assert!(plan.weeks.len() as f64 <= numbers.weeks.value);
+    prop_assert_eq!(f64::from(plan.pain_limit), numbers.pain_limit.value);
     let pain = format!("{}/10", plan.pain_limit);
     prop_assert!(plan.pain_rule.contains(&pain));
     // Every scheduled step is one of the report's.
-    for id in plan.between_runs.iter().chain(&plan.after_runs) {
+    for id in plan
+        .rest_days
+        .iter()
+        .chain(&plan.strength)
+        .chain(&plan.after_runs)
+    {
         prop_assert!(
             r.steps.iter().any(|s| &s.id == id),
             "{id} not in the report"
         );
     }
-    let _ = a;
     Ok(())
 }
 
@@ -138,16 +136,21 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
     if weeks.len() >= 2 {
         let (prev, now) = (weeks[weeks.len() - 2], weeks[weeks.len() - 1]);
         prop_assert_eq!(load.previous_week_km, Some(prev));
-        if prev > 0.0 {
+        if prev >= 0.1 {
             let pct = (now / prev - 1.0) * 100.0;
             prop_assert!((load.weekly_change_pct.unwrap() - pct).abs() < 1e-9);
+        } else {
+            // Too small a base to compare with.
+            prop_assert_eq!(load.weekly_change_pct, None);
         }
         let before = &weeks[..weeks.len() - 1];
         let before = &before[before.len().saturating_sub(4)..];
         let mean = before.iter().sum::<f64>() / before.len() as f64;
         prop_assert!((load.chronic_km.unwrap() - mean).abs() < 1e-9);
-        if mean > 0.0 {
+        if mean >= 0.1 {
             prop_assert!((load.acwr.unwrap() - now / mean).abs() < 1e-9);
+        } else {
+            prop_assert_eq!(load.acwr, None);
         }
     }
     for f in &r.factors {
@@ -162,6 +165,7 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
                     km(prev * 1.1)
                 );
                 prop_assert_eq!(f.figure.as_deref(), Some(want.as_str()));
+                prop_assert_eq!(f.threshold, Some(10.0));
             }
             "acwr_spike" => {
                 let figure = f.figure.as_deref().unwrap();
@@ -190,6 +194,7 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
                 prop_assert!(figure.starts_with(&want), "{figure} / {want}");
                 let tail = format!("; 10% longer would be at most {} km", km(before * 1.1));
                 prop_assert!(figure.ends_with(&tail), "{figure}");
+                prop_assert_eq!(f.threshold, Some(10.0));
             }
             "worn_shoes" => {
                 let want = format!(
@@ -197,6 +202,7 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
                     km(a.training.shoe_km.unwrap())
                 );
                 prop_assert_eq!(f.figure.as_deref(), Some(want.as_str()));
+                prop_assert_eq!(f.threshold, r.load.shoe_limit_km);
             }
             _ => {}
         }
@@ -210,7 +216,7 @@ proptest! {
     #[test]
     fn plans_keep_to_the_limit_and_start_at_or_below_recent_load(a in planned_runner()) {
         let r = rules().evaluate(&a);
-        check_plan(&a, &r)?;
+        check_plan(&r, training())?;
         check_figures(&a, &r)?;
     }
 
@@ -220,8 +226,30 @@ proptest! {
         if r.escalation.level >= Level::Doctor {
             prop_assert!(r.plan.is_none(), "{:?}", r.escalation);
         }
-        check_plan(&a, &r)?;
+        check_plan(&r, training())?;
         check_figures(&a, &r)?;
+    }
+
+    /// The properties hold for any numbers a rule set may give its plan, not only the
+    /// default set's.
+    #[test]
+    fn plans_keep_the_properties_for_any_valid_numbers(
+        a in planned_runner(),
+        limit in 1.0f64..=100.0,
+        fraction in prop_oneof![Just(1.0), 0.01f64..=1.0],
+        weeks in 1u8..=52,
+    ) {
+        let mut src = source().clone();
+        let t = src.training.as_mut().expect("training");
+        t.weekly_limit.value = limit;
+        let plan = t.plan.as_mut().expect("plan");
+        plan.weeks.value = f64::from(weeks);
+        for s in &mut plan.start {
+            s.fraction = fraction;
+        }
+        let custom = RuleSet::from_source(src).expect("valid numbers load");
+        let r = custom.evaluate(&a);
+        check_plan(&r, custom.source().training.as_ref().unwrap())?;
     }
 
     #[test]
@@ -277,27 +305,24 @@ fn the_itbs_runner_with_a_load_spike_gets_a_plan_a_coach_would_accept() {
     // Recent load: the four weeks before the spike week (40, 42, 45, 44).
     assert_eq!(plan.recent_km, 42.75);
     assert_eq!(plan.weeks[0].km, 21.3);
-    assert_eq!(plan.weeks.last().unwrap().km, 42.75);
+    // Back up to the recent distance, rounded down to a tenth.
+    assert_eq!(plan.weeks.last().unwrap().km, 42.7);
     assert_eq!(plan.weeks.len(), 9);
     assert_eq!(plan.pain_limit, 2);
-    assert!(plan.between_runs.iter().any(|s| s == "cross_training"));
-    assert!(
-        plan.between_runs
-            .iter()
-            .any(|s| s == "hip_abductor_strength")
-    );
+    assert!(plan.rest_days.iter().any(|s| s == "cross_training"));
+    assert!(plan.strength.iter().any(|s| s == "hip_abductor_strength"));
     assert!(plan.after_runs.iter().any(|s| s == "stretch_it_band"));
     assert_eq!(plan.sources.len(), 4);
     // What the runner reads: the plan follows the factors, one line per week.
     let text = r.to_string();
     assert!(
         text.contains(
-            "Return to running, from 42.8 km a week (your recent average) back up to it:"
+            "Return to running over 9 weeks, from 21.3 to 42.7 km a week (your recent weekly distance: 42.8 km):"
         ),
         "{text}"
     );
     assert!(
-        text.contains("     2    23.4    +10%  back to 21.3 km"),
+        text.contains("     2    23.4   +9.9%  back to 21.3 km"),
         "{text}"
     );
     // The factors name the figure and its threshold.
@@ -329,4 +354,16 @@ fn no_plan_without_a_log_or_a_training_section() {
             .unwrap()
             .ends_with("the 10% rule suggests at most 48.4 km")
     );
+}
+
+#[test]
+fn a_recent_distance_too_small_to_grow_gets_no_plan() {
+    let mut a = templates().swap_remove(0);
+    // 0.9 km a week to start: 10% more is under a tenth of a km.
+    a.training.weekly_km = vec![1.8, 1.8];
+    assert_eq!(rules().evaluate(&a).plan, None);
+    a.training.weekly_km = vec![4.0, 4.0];
+    let plan = rules().evaluate(&a).plan.expect("room to grow");
+    assert_eq!(plan.weeks[0].km, 2.0);
+    assert_eq!(plan.weeks[1].km, 2.2);
 }

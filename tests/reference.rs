@@ -62,7 +62,8 @@ fn number(a: &Assessment, c: &Condition) -> Option<f64> {
         finite(before.iter().sum::<f64>() / before.len() as f64)
     };
     let ratio = |n: Option<f64>, d: Option<f64>| match (n, d) {
-        (Some(n), Some(d)) if d > 0.0 => finite(n / d),
+        // A base under 0.1 km is no distance to compare with.
+        (Some(n), Some(d)) if d >= 0.1 => finite(n / d),
         _ => None,
     };
     // The longest run against the longest of the four weeks before it; one unusable week

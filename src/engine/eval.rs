@@ -224,9 +224,9 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                     .any(|a| matches!(a, CAction::Factor(x) if *x == f))
             });
             // The figure quotes the threshold of the first rule (by id) that found the factor.
-            let figure = cf.figure.and_then(|m| {
+            let threshold = cf.figure.and_then(|m| {
                 let n = crate::load::num(m);
-                let threshold = r.fired.iter().find_map(|&ri| {
+                r.fired.iter().find_map(|&ri| {
                     let rule = &c.rules[ri];
                     let raises = rule
                         .then
@@ -235,14 +235,17 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                     raises
                         .then(|| rule.thresholds.iter().find(|(x, _)| *x == n).map(|t| t.1))
                         .flatten()
-                });
-                crate::load::figure(facts, m, threshold, c.training.as_ref())
+                })
             });
+            let figure = cf
+                .figure
+                .and_then(|m| crate::load::figure(facts, m, threshold, c.training.as_ref()));
             crate::report::Factor {
                 id: cf.id.clone(),
                 text: cf.text.clone(),
                 advice: cf.advice.clone(),
                 figure,
+                threshold,
                 rules: ids(&mut by, 2),
             }
         })

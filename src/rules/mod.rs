@@ -215,8 +215,8 @@ pub struct StepDef {
     pub source: Option<String>,
 }
 
-/// What sort of exercise a step is: a return-to-running plan puts cross-training and strength
-/// work on the days between runs and stretches after each run.
+/// What sort of exercise a step is: a return-to-running plan puts cross-training on the days
+/// between runs, strength work as often as its dose says, and stretches after each run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum StepKind {
@@ -405,13 +405,14 @@ pub enum Field {
     Mechanism,
     /// The current week of `training.weekly_km`.
     WeeklyKm,
-    /// The week-over-week change (needs two weeks).
+    /// The week-over-week change (needs two weeks, the earlier at least 0.1 km).
     WeeklyIncreasePct,
-    /// The acute:chronic workload ratio (needs two weeks).
+    /// The acute:chronic workload ratio (needs two weeks, a mean of at least 0.1 km before).
     Acwr,
     /// `training.shoe_km`.
     ShoeKm,
-    /// The longest run against the weeks before (needs two weeks of `training.longest_run_km`).
+    /// The longest run against the weeks before (needs two weeks of `training.longest_run_km`,
+    /// the longest before at least 0.1 km).
     LongestRunIncreasePct,
 }
 

@@ -21,12 +21,13 @@ struct Range {
 
 impl Validator<'_> {
     pub(super) fn training(&mut self, t: &TrainingDef, diagnoses: &HashSet<&str>) {
+        // Below 1% a plan could not grow in steps of 0.1 km; above 100% it is no limit.
         let percent = Range {
-            min: 0.0,
-            min_ok: false,
-            max: 1000.0,
+            min: 1.0,
+            min_ok: true,
+            max: 100.0,
             whole: false,
-            words: "a percentage above 0 and at most 1000",
+            words: "a percentage from 1 to 100",
         };
         self.cited("weekly_limit", &t.weekly_limit, &percent);
         let zones = &t.acwr_zones;
@@ -93,6 +94,7 @@ impl Validator<'_> {
         if plan.start.is_empty() {
             self.bad("plan.start", "list at least one start", "start");
         }
+        let mut planned = HashSet::new();
         for s in &plan.start {
             let first = s.diagnoses.first().map_or("start", String::as_str);
             let needle = format!("\"{first}\"");
@@ -119,6 +121,13 @@ impl Validator<'_> {
                 self.in_training(K::Empty("source"), &field, &needle, Some(hint));
             }
             for d in &s.diagnoses {
+                if !planned.insert(d.as_str()) {
+                    self.bad(
+                        &field,
+                        &format!("`{d}` already has a start: one fraction per diagnosis"),
+                        &format!("\"{d}\""),
+                    );
+                }
                 if !diagnoses.contains(d.as_str()) {
                     let hint = did_you_mean(d, diagnoses.iter().copied())
                         .map(|m| format!("did you mean `{m}`?"));
