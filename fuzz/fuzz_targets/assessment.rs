@@ -30,5 +30,17 @@ fuzz_target!(|data: &[u8]| {
     for r in &report.escalation.reasons {
         assert!(report.fired.contains(&r.rule));
     }
+    // A plan only below Doctor, never above the recent distance, never growing past the limit,
+    // and every figure finite.
+    if let Some(plan) = &report.plan {
+        assert!(report.escalation.level < Level::Doctor);
+        let growth = 1.0 + plan.weekly_limit_pct / 100.0;
+        assert!(plan.weeks.iter().all(|w| w.km > 0.0 && w.km <= plan.recent_km));
+        assert!(plan.weeks.windows(2).all(|w| w[1].km <= w[0].km * growth));
+    }
+    let l = &report.load;
+    for x in [l.weekly_change_pct, l.acwr, l.longest_run_change_pct, l.chronic_km] {
+        assert!(x.is_none_or(f64::is_finite));
+    }
     let _ = report.to_string();
 });
