@@ -219,3 +219,44 @@ fn the_self_care_and_prevention_advice_is_there_with_doses() {
         "only {stretches} stretches held for 30 seconds"
     );
 }
+
+/// The 10% rule is one number: the weekly-spike rule flags what the training section's limit
+/// allows, so the factor's words and `Report.load.weekly_limit_km` agree. No rule that
+/// suggests a diagnosis with a plan also calls for a doctor, and each start says in its note
+/// that its fraction is not a published figure.
+#[test]
+fn the_training_section_agrees_with_the_rules() {
+    let src = source();
+    let training = src.training.as_ref().expect("a training section");
+    let spike = src
+        .rules
+        .iter()
+        .find(|r| r.id == "weekly_distance_up_more_than_10_percent")
+        .expect("the weekly spike rule");
+    let Condition::All(parts) = &spike.when else {
+        panic!("an All");
+    };
+    assert!(
+        parts.contains(&Condition::WeeklyIncreasePct(patella::rules::Cmp::Above(
+            training.weekly_limit.value
+        )))
+    );
+    let plan = training.plan.as_ref().expect("a plan");
+    for start in &plan.start {
+        assert!(start.note.contains("not a published figure"), "{start:?}");
+        for d in &start.diagnoses {
+            let escalates = src.rules.iter().any(|r| {
+                r.then
+                    .iter()
+                    .any(|a| matches!(a, Action::Suggest(x, _) if x == d))
+                    && r.then
+                        .iter()
+                        .any(|a| matches!(a, Action::Escalate(l, _) if *l >= Level::Doctor))
+            });
+            assert!(
+                !escalates,
+                "{d} has a plan but a rule suggesting it calls for a doctor"
+            );
+        }
+    }
+}
