@@ -81,7 +81,8 @@ impl PlanPolicy {
             return None;
         }
         let (top, top_id) = cx.top?;
-        // A diagnosis listed twice takes the smaller fraction: the safer reading.
+        // Validation refuses a diagnosis in two starts; should a set built in code have one,
+        // the smaller fraction is taken, the safer reading.
         let (fraction, source) = self
             .start
             .iter()
