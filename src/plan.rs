@@ -160,7 +160,7 @@ impl PlanPolicy {
 /// The runner's recent weekly distance: the mean of up to four weeks before the current one
 /// (what the body was used to before this week), or the current week when it is the only
 /// one. `None` without a distance above zero.
-pub(crate) fn recent_km(facts: &Facts) -> Option<f64> {
+fn recent_km(facts: &Facts) -> Option<f64> {
     facts
         .chronic_mean
         .or_else(|| {

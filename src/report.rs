@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::load::km;
+
 /// Text shared between a rule set and the reports it makes: cloning it copies a pointer, not
 /// the text. Reads as a `&str` (through `Deref`, [`Text::as_str`] and comparisons with
 /// `str`), and serializes as a plain string.
@@ -578,11 +580,6 @@ impl fmt::Display for Plan {
         }
         write!(f, "  {}", self.pain_rule)
     }
-}
-
-/// Kilometres without a needless ".0".
-fn km(x: f64) -> String {
-    crate::load::km(x)
 }
 
 fn heading(level: Level) -> &'static str {

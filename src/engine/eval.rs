@@ -217,24 +217,22 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         .enumerate()
         .filter(|&(f, _)| r.factor_on[f])
         .map(|(f, cf)| {
+            // The rules that found the factor, in id order.
             let mut by = r.fired.iter().copied().filter(|&ri| {
                 c.rules[ri]
                     .then
                     .iter()
                     .any(|a| matches!(a, CAction::Factor(x) if *x == f))
             });
-            // The figure quotes the threshold of the first rule (by id) that found the factor.
+            // The figure quotes the threshold of the first of them that sets one.
             let threshold = cf.figure.and_then(|m| {
                 let n = crate::load::num(m);
-                r.fired.iter().find_map(|&ri| {
-                    let rule = &c.rules[ri];
-                    let raises = rule
-                        .then
+                by.clone().find_map(|ri| {
+                    c.rules[ri]
+                        .thresholds
                         .iter()
-                        .any(|a| matches!(a, CAction::Factor(x) if *x == f));
-                    raises
-                        .then(|| rule.thresholds.iter().find(|(x, _)| *x == n).map(|t| t.1))
-                        .flatten()
+                        .find(|(x, _)| *x == n)
+                        .map(|t| t.1)
                 })
             });
             let figure = cf
