@@ -2,8 +2,8 @@
 //!
 //! ```sh
 //! cargo run --example triage -- examples/assessments/pfps.ron
-//! cargo run --example triage -- --json ../shared/cases/v06-acl.ron
-//! cargo run --example triage -- --explain ../shared/cases/v06-acl.ron
+//! cargo run --example triage -- --json examples/assessments/acl.ron
+//! cargo run --example triage -- --explain examples/assessments/acl.ron
 //! echo '(onset: Acute, present: [Fever, HotRedKnee])' | cargo run --example triage -- -
 //! ```
 //!

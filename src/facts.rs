@@ -178,6 +178,34 @@ fn in_range(n: Num, x: f64) -> Option<f64> {
     finite(x).map(|x| x.clamp(lo, hi))
 }
 
+/// A derived figure without the noise of binary floating point, so that thresholds compare
+/// as written: 7.0 km to 7.7 km is 10% exactly, not 10.000000000000009%, and `Above(10.0)`
+/// does not hold. Nine decimal places are far below anything a log can mean.
+fn snap(x: f64) -> f64 {
+    if x.abs() < 1e6 {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
+    }
+}
+
+/// This week against last week, in percent. The policy counts a week after a week of no
+/// running as an increase (the "load increase" of docs/POLICY.md), so a last week of 0 km with distance
+/// this week is an unbounded increase (`f64::INFINITY`, above every threshold); no distance
+/// in either week is no figure at all. Reports show only finite figures.
+pub(crate) fn weekly_change(current: Option<f64>, previous: Option<f64>) -> Option<f64> {
+    let (c, p) = (current?, previous?);
+    if p > 0.0 {
+        finite((c / p - 1.0) * 100.0)
+            .map(snap)
+            .or(Some(f64::INFINITY))
+    } else if c > 0.0 {
+        Some(f64::INFINITY)
+    } else {
+        None
+    }
+}
+
 impl Facts {
     pub(crate) fn from_assessment(a: &Assessment) -> Facts {
         let mut present = 0u64;
@@ -214,9 +242,9 @@ impl Facts {
             (Some(n), Some(d)) if d >= MIN_BASE_KM => finite(n / d),
             _ => None,
         };
-        let increase = ratio(current, previous_week).map(|r| (r - 1.0) * 100.0);
+        let increase = weekly_change(current, previous_week);
         // Uncoupled: the current week is not part of the chronic load it is compared with.
-        let acwr = ratio(current, chronic_mean);
+        let acwr = ratio(current, chronic_mean).map(snap);
 
         // The longest run against the longest of the four weeks before, about the 30 days
         // over which Frandsen 2025 measured a spike.
@@ -236,7 +264,7 @@ impl Facts {
                 Some(Some(max.map_or(x, |m| m.max(x))))
             })
             .flatten();
-        let longest_increase = ratio(longest_run, longest_before).map(|r| (r - 1.0) * 100.0);
+        let longest_increase = ratio(longest_run, longest_before).map(|r| snap((r - 1.0) * 100.0));
 
         let mut numbers = [None; Num::COUNT];
         numbers[Num::Age as usize] = a.age.and_then(|x| in_range(Num::Age, f64::from(x)));
@@ -337,7 +365,7 @@ mod tests {
         assert_eq!(f.number(Num::WeeklyIncreasePct), None);
         assert_eq!(f.number(Num::Acwr), None);
         assert!(f.is_missing(Field::Acwr));
-        let f = with_weeks(&[0.0, 15.0]);
+        let f = with_weeks(&[0.0, 0.0]);
         assert_eq!(f.number(Num::WeeklyIncreasePct), None);
         let f = with_weeks(&[]);
         assert!(f.is_missing(Field::WeeklyKm));
@@ -358,6 +386,29 @@ mod tests {
         assert_eq!(f.number(Num::LongestRunIncreasePct), None);
         a.training.longest_run_km = vec![15.0];
         assert!(Facts::from_assessment(&a).is_missing(Field::LongestRunIncreasePct));
+    }
+
+    #[test]
+    fn ten_percent_exactly_is_not_above_ten_percent() {
+        for (before, now) in [(7.0, 7.7), (20.0, 22.0), (30.0, 33.0), (0.3, 0.33)] {
+            let f = with_weeks(&[before, now]);
+            assert_eq!(
+                f.number(Num::WeeklyIncreasePct),
+                Some(10.0),
+                "{before} to {now}"
+            );
+        }
+        let f = with_weeks(&[7.0, 7.71]);
+        assert!(f.number(Num::WeeklyIncreasePct).unwrap() > 10.0);
+    }
+
+    #[test]
+    fn a_week_after_a_week_of_no_running_is_an_unbounded_increase() {
+        let f = with_weeks(&[20.0, 0.0, 15.0]);
+        assert_eq!(f.number(Num::WeeklyIncreasePct), Some(f64::INFINITY));
+        // A tiny week before is still a week to compare with.
+        let f = with_weeks(&[0.05, 0.5]);
+        assert_eq!(f.number(Num::WeeklyIncreasePct), Some(900.0));
     }
 
     #[test]

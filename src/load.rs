@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::facts::{Facts, Num};
+use crate::facts::{Facts, MIN_BASE_KM, Num};
 use crate::report::{Load, Text};
 use crate::rules::{Metric, TrainingDef};
 
@@ -76,7 +76,7 @@ pub(crate) fn figures(facts: &Facts, policy: Option<&Policy>, shoe_limit: Option
     Load {
         week_km,
         previous_week_km: facts.previous_week,
-        weekly_change_pct: facts.number(Num::WeeklyIncreasePct),
+        weekly_change_pct: weekly_change_figure(facts),
         weekly_limit_km: policy
             .zip(facts.previous_week)
             .map(|(p, prev)| prev * (1.0 + p.weekly_limit / 100.0)),
@@ -112,17 +112,18 @@ pub(crate) fn figure(
     };
     match metric {
         Metric::WeeklyIncrease => {
-            let (c, prev, pct) = (
-                current?,
-                facts.previous_week?,
-                facts.number(Num::WeeklyIncreasePct)?,
-            );
-            let mut s = format!(
-                "this week {} km, {} last week's {} km",
-                km(c),
-                change(pct, "above", "below"),
-                km(prev)
-            );
+            let (c, prev) = (current?, facts.previous_week?);
+            let mut s = match weekly_change_figure(facts) {
+                Some(pct) => format!(
+                    "this week {} km, {} last week's {} km",
+                    km(c),
+                    change(pct, "above", "below"),
+                    km(prev)
+                ),
+                // The rules still see the change (after a week of no running it is
+                // unbounded); a percentage of almost nothing would be noise.
+                None => format!("this week {} km after {} km last week", km(c), km(prev)),
+            };
             if let Some(limit) = threshold.or(policy.map(|p| p.weekly_limit)) {
                 let most = prev * (1.0 + limit / 100.0);
                 let _ = write!(
@@ -192,6 +193,15 @@ pub(crate) fn figure(
             Some(s)
         }
     }
+}
+
+/// This week against last week as the report shows it: only against a base of at least
+/// `MIN_BASE_KM`, below which a percentage would be noise (the rules still compare the
+/// exact change, which after a week of no running is unbounded).
+fn weekly_change_figure(facts: &Facts) -> Option<f64> {
+    facts
+        .number(Num::WeeklyIncreasePct)
+        .filter(|_| facts.previous_week.is_some_and(|p| p >= MIN_BASE_KM))
 }
 
 /// "55% above" or "10% below", to the whole percent.

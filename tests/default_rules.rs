@@ -34,6 +34,17 @@ const DESIGN_DIAGNOSES: &[&str] = &[
     "slipped_capital_femoral_epiphysis",
     "referred_hip_pain",
     "bone_tumour",
+    // Since version 2 of the escalation policy.
+    "femoral_neck_stress_fracture",
+    "osteochondritis_dissecans",
+    "sinding_larsen_johansson",
+    "plica_syndrome",
+    "fat_pad_impingement",
+    "popliteal_artery_entrapment",
+    "quadriceps_tendinopathy",
+    "popliteus_tendinopathy",
+    "perthes_disease",
+    "proximal_tibiofibular_instability",
 ];
 
 fn source() -> RuleSetSource {

@@ -39,6 +39,15 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
+/// Derived figures compare at nine decimal places, so that 7.0 km to 7.7 km is 10% exactly.
+fn snap(x: f64) -> f64 {
+    if x.abs() < 1e6 {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
+    }
+}
+
 /// The numbers a condition can compare, straight from the assessment.
 fn number(a: &Assessment, c: &Condition) -> Option<f64> {
     let weeks = &a.training.weekly_km;
@@ -66,6 +75,15 @@ fn number(a: &Assessment, c: &Condition) -> Option<f64> {
         (Some(n), Some(d)) if d >= 0.1 => finite(n / d),
         _ => None,
     };
+    // The week-to-week change as the policy reads it: any week after a week of no running is
+    // an increase above every threshold; otherwise the exact change, however small the base.
+    let weekly_change = match (current, previous) {
+        (Some(c), Some(p)) if p > 0.0 => {
+            Some(finite((c / p - 1.0) * 100.0).map_or(f64::INFINITY, snap))
+        }
+        (Some(c), Some(_)) if c > 0.0 => Some(f64::INFINITY),
+        _ => None,
+    };
     // The longest run against the longest of the four weeks before it; one unusable week
     // leaves it unknown.
     let runs = &a.training.longest_run_km;
@@ -88,11 +106,11 @@ fn number(a: &Assessment, c: &Condition) -> Option<f64> {
         Condition::PainScore(_) => a.pain_score.map(f64::from),
         Condition::Bmi(_) => a.bmi.and_then(finite),
         Condition::WeeklyKm(_) => current,
-        Condition::WeeklyIncreasePct(_) => ratio(current, previous).map(|r| (r - 1.0) * 100.0),
-        Condition::Acwr(_) => ratio(current, mean),
+        Condition::WeeklyIncreasePct(_) => weekly_change,
+        Condition::Acwr(_) => ratio(current, mean).map(snap),
         Condition::ShoeKm(_) => a.training.shoe_km.and_then(finite),
         Condition::LongestRunIncreasePct(_) => {
-            ratio(longest, longest_before).map(|r| (r - 1.0) * 100.0)
+            ratio(longest, longest_before).map(|r| snap((r - 1.0) * 100.0))
         }
         _ => None,
     }

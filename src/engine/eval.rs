@@ -387,6 +387,7 @@ fn describe(atom: Atom, f: &Facts) -> String {
         Atom::Mechanism(m) => format!("mechanism {m}"),
         Atom::Sex(s) => format!("sex {s}"),
         Atom::Number(n, cmp) => match f.number(n) {
+            Some(x) if x.is_infinite() => format!("{} unbounded, from 0 km ({cmp})", n.label()),
             Some(x) => format!("{} {} ({cmp})", n.label(), round(x)),
             None => n.label().to_owned(),
         },
