@@ -10,7 +10,9 @@ use patella::{Level, RuleSet};
 fn explanations_answer_the_four_questions_on_every_case() {
     let rules = RuleSet::default();
     let all = files::cases();
-    assert!(all.len() >= 20);
+    // The project's own cases at least; the shared vignettes join them when checked out beside
+    // the project, and a clone of the crate alone must pass too.
+    assert!(all.len() >= 10, "only {} case files", all.len());
     let mut absent_explained = 0;
     for case in &all {
         let why = rules.explain(&case.assessment);

@@ -66,7 +66,9 @@ fn interview(rules: &RuleSet, full: &Assessment, places: bool) -> (Interview, us
 fn scripted_interviews_reach_the_full_answer_on_every_case() {
     let rules = RuleSet::default();
     let all = files::cases();
-    assert!(all.len() >= 20);
+    // The project's own cases at least; the shared vignettes join them when checked out beside
+    // the project, and a clone of the crate alone must pass too.
+    assert!(all.len() >= 10, "only {} case files", all.len());
     for places in [true, false] {
         let mut counts = Vec::new();
         for case in &all {
