@@ -213,6 +213,9 @@ pub struct StepDef {
     /// Published source for the advice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Why the advice and its dose read as they do, and what the source does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What sort of exercise a step is: a return-to-running plan puts cross-training on the days
