@@ -128,7 +128,7 @@ pub(crate) fn figure(
                 let most = prev * (1.0 + limit / 100.0);
                 let _ = write!(
                     s,
-                    "; the {}% rule suggests at most {} km",
+                    "; a {}% rise would be at most {} km",
                     km(limit),
                     km(most)
                 );
@@ -246,11 +246,11 @@ mod tests {
         let f = facts(&[30.0, 30.0, 45.0]);
         assert_eq!(
             figure(&f, Metric::WeeklyIncrease, None, Some(&policy())).unwrap(),
-            "this week 45 km, 50% above last week's 30 km; the 10% rule suggests at most 33 km"
+            "this week 45 km, 50% above last week's 30 km; a 10% rise would be at most 33 km"
         );
         assert_eq!(
             figure(&f, Metric::WeeklyIncrease, Some(20.0), None).unwrap(),
-            "this week 45 km, 50% above last week's 30 km; the 20% rule suggests at most 36 km"
+            "this week 45 km, 50% above last week's 30 km; a 20% rise would be at most 36 km"
         );
         let f = facts(&[30.0, 27.0]);
         assert!(

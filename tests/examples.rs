@@ -384,7 +384,7 @@ fn plan_prints_the_itbs_runners_weeks_and_refuses_a_red_flag() {
         "start at 50% of 42.8 km a week, add at most 10% a week, pain at most 2/10",
         "     1   21.3 km   start  rest from running, cross-train",
         "     2   23.4 km   +9.9%  repeat 21.3 km",
-        "the 10% rule suggests at most 48.4 km",
+        "a 10% rise would be at most 48.4 km",
         "IT band stretch",
     ] {
         assert!(stdout.contains(want), "missing `{want}` in\n{stdout}");

@@ -170,7 +170,7 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
                     }
                 };
                 let want = format!(
-                    "{change}; the 10% rule suggests at most {} km",
+                    "{change}; a 10% rise would be at most {} km",
                     km(prev * 1.1)
                 );
                 prop_assert_eq!(f.figure.as_deref(), Some(want.as_str()));
@@ -338,7 +338,7 @@ fn the_itbs_runner_with_a_load_spike_gets_a_plan_a_coach_would_accept() {
     let spike = r.factors.iter().find(|f| f.id == "weekly_spike").unwrap();
     assert_eq!(
         spike.figure.as_deref(),
-        Some("this week 58 km, 32% above last week's 44 km; the 10% rule suggests at most 48.4 km")
+        Some("this week 58 km, 32% above last week's 44 km; a 10% rise would be at most 48.4 km")
     );
 }
 
@@ -361,7 +361,7 @@ fn no_plan_without_a_log_or_a_training_section() {
             .figure
             .as_deref()
             .unwrap()
-            .ends_with("the 10% rule suggests at most 48.4 km")
+            .ends_with("a 10% rise would be at most 48.4 km")
     );
 }
 

@@ -469,7 +469,7 @@ mod tests {
         assert_eq!(
             r.factors[0].figure.as_deref(),
             Some(
-                "this week 40 km, 38% above last week's 29 km; the 10% rule suggests at most 31.9 km"
+                "this week 40 km, 38% above last week's 29 km; a 10% rise would be at most 31.9 km"
             )
         );
         assert_eq!(r.factors[0].rules, vec!["spike"]);
