@@ -5,106 +5,16 @@
 //! validation) becomes *unknown*, never a guess; a number beyond its field's valid range
 //! counts as the nearest valid value.
 
-use crate::model::{Assessment, Mechanism, Onset, Sex, Surface};
-use crate::rules::{Cmp, Condition, Field};
+pub(crate) use crate::fields::{Field, Num};
+use crate::model::Assessment;
 
-/// The numbers rules compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Num {
-    Age,
-    DaysSinceOnset,
-    PainScore,
-    Bmi,
-    WeeklyKm,
-    WeeklyIncreasePct,
-    Acwr,
-    ShoeKm,
-    LongestRunIncreasePct,
-}
-
-impl Num {
-    pub(crate) const COUNT: usize = 9;
-
-    pub(crate) fn of(c: &Condition) -> Option<(Num, Cmp)> {
-        Some(match c {
-            Condition::Age(cmp) => (Num::Age, *cmp),
-            Condition::DaysSinceOnset(cmp) => (Num::DaysSinceOnset, *cmp),
-            Condition::PainScore(cmp) => (Num::PainScore, *cmp),
-            Condition::Bmi(cmp) => (Num::Bmi, *cmp),
-            Condition::WeeklyKm(cmp) => (Num::WeeklyKm, *cmp),
-            Condition::WeeklyIncreasePct(cmp) => (Num::WeeklyIncreasePct, *cmp),
-            Condition::Acwr(cmp) => (Num::Acwr, *cmp),
-            Condition::ShoeKm(cmp) => (Num::ShoeKm, *cmp),
-            Condition::LongestRunIncreasePct(cmp) => (Num::LongestRunIncreasePct, *cmp),
-            _ => return None,
-        })
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Num::Age => "Age",
-            Num::DaysSinceOnset => "DaysSinceOnset",
-            Num::PainScore => "PainScore",
-            Num::Bmi => "Bmi",
-            Num::WeeklyKm => "WeeklyKm",
-            Num::WeeklyIncreasePct => "WeeklyIncreasePct",
-            Num::Acwr => "Acwr",
-            Num::ShoeKm => "ShoeKm",
-            Num::LongestRunIncreasePct => "LongestRunIncreasePct",
-        }
-    }
-
-    /// The smallest and largest value a valid assessment can produce, and the same in words.
-    pub(crate) fn domain(self) -> (f64, f64, &'static str) {
-        match self {
-            Num::Age => (0.0, 120.0, "0 to 120 years"),
-            Num::DaysSinceOnset => (0.0, f64::from(u32::MAX), "0 or more days"),
-            Num::PainScore => (0.0, 10.0, "0 to 10"),
-            Num::Bmi => (5.0, 150.0, "5 to 150"),
-            Num::WeeklyKm => (0.0, 2000.0, "0 to 2000 km"),
-            // A week can fall to nothing (-100%) but has no upper bound.
-            Num::WeeklyIncreasePct => (-100.0, f64::INFINITY, "-100 (percent) or more"),
-            Num::Acwr => (0.0, f64::INFINITY, "0 or more"),
-            Num::ShoeKm => (0.0, 100_000.0, "0 to 100000 km"),
-            Num::LongestRunIncreasePct => (-100.0, f64::INFINITY, "-100 (percent) or more"),
-        }
-    }
-
-    pub(crate) fn field(self) -> Field {
-        match self {
-            Num::Age => Field::Age,
-            Num::DaysSinceOnset => Field::DaysSinceOnset,
-            Num::PainScore => Field::PainScore,
-            Num::Bmi => Field::Bmi,
-            Num::WeeklyKm => Field::WeeklyKm,
-            Num::WeeklyIncreasePct => Field::WeeklyIncreasePct,
-            Num::Acwr => Field::Acwr,
-            Num::ShoeKm => Field::ShoeKm,
-            Num::LongestRunIncreasePct => Field::LongestRunIncreasePct,
-        }
-    }
-
-    /// The name used in explanations.
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Num::Age => "age",
-            Num::DaysSinceOnset => "days since onset",
-            Num::PainScore => "pain score",
-            Num::Bmi => "BMI",
-            Num::WeeklyKm => "km this week",
-            Num::WeeklyIncreasePct => "weekly increase %",
-            Num::Acwr => "acute:chronic workload ratio",
-            Num::ShoeKm => "km on shoes",
-            Num::LongestRunIncreasePct => "longest run increase %",
-        }
-    }
-}
+use crate::vocab::{Mechanism, Onset, Sex, Surface};
 
 // The masks below are a u64 and u16s: a vocabulary that outgrows them must fail the build,
 // not shift a bit out of range at run time.
-const _: () = assert!(crate::model::Symptom::ALL.len() <= 64);
-const _: () = assert!(crate::model::Location::ALL.len() <= 16);
-const _: () = assert!(crate::model::History::ALL.len() <= 16);
+const _: () = assert!(crate::vocab::Symptom::ALL.len() <= 64);
+const _: () = assert!(crate::vocab::Location::ALL.len() <= 16);
+const _: () = assert!(crate::vocab::History::ALL.len() <= 16);
 
 /// The smallest distance a ratio or a percentage change is taken against, km.
 pub(crate) const MIN_BASE_KM: f64 = 0.1;
@@ -146,24 +56,6 @@ pub(crate) struct Facts {
     pub longest_before: Option<f64>,
     /// How many weeks that covers.
     pub longest_weeks: usize,
-}
-
-/// A field's bit in masks of fields.
-pub(crate) fn field_bit(f: Field) -> u16 {
-    let i = match f {
-        Field::Age => 0,
-        Field::Sex => 1,
-        Field::DaysSinceOnset => 2,
-        Field::PainScore => 3,
-        Field::Bmi => 4,
-        Field::Mechanism => 5,
-        Field::WeeklyKm => 6,
-        Field::WeeklyIncreasePct => 7,
-        Field::Acwr => 8,
-        Field::ShoeKm => 9,
-        Field::LongestRunIncreasePct => 10,
-    };
-    1 << i
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -223,7 +115,7 @@ impl Facts {
 
         let t = &a.training;
         // Only the last 12 weeks count; a longer list (refused by `validate`) is cut, not fatal.
-        let weeks = &t.weekly_km[t.weekly_km.len().saturating_sub(crate::model::MAX_WEEKS)..];
+        let weeks = &t.weekly_km[t.weekly_km.len().saturating_sub(crate::limits::MAX_WEEKS)..];
         let week = |x: f64| in_range(Num::WeeklyKm, x);
         let current = weeks.last().copied().and_then(week);
         let previous_week = weeks.len().checked_sub(2).and_then(|i| week(weeks[i]));
@@ -251,8 +143,8 @@ impl Facts {
         let runs = &t.longest_run_km[t
             .longest_run_km
             .len()
-            .saturating_sub(crate::model::MAX_WEEKS)..];
-        let run = |x: f64| finite(x).map(|x| x.clamp(0.0, crate::model::MAX_RUN_KM));
+            .saturating_sub(crate::limits::MAX_WEEKS)..];
+        let run = |x: f64| finite(x).map(|x| x.clamp(0.0, crate::limits::MAX_RUN_KM));
         let longest_run = runs.last().copied().and_then(run);
         let earlier = &runs[..runs.len().saturating_sub(1)];
         let earlier = &earlier[earlier.len().saturating_sub(CHRONIC_WEEKS)..];
@@ -313,27 +205,20 @@ impl Facts {
     }
 
     pub(crate) fn is_missing(&self, field: Field) -> bool {
-        let num = match field {
-            Field::Sex => return self.sex.is_none(),
-            Field::Mechanism => return self.mechanism.is_none(),
-            Field::Age => Num::Age,
-            Field::DaysSinceOnset => Num::DaysSinceOnset,
-            Field::PainScore => Num::PainScore,
-            Field::Bmi => Num::Bmi,
-            Field::WeeklyKm => Num::WeeklyKm,
-            Field::WeeklyIncreasePct => Num::WeeklyIncreasePct,
-            Field::Acwr => Num::Acwr,
-            Field::ShoeKm => Num::ShoeKm,
-            Field::LongestRunIncreasePct => Num::LongestRunIncreasePct,
-        };
-        self.number(num).is_none()
+        match (field, field.number()) {
+            (_, Some(n)) => self.number(n).is_none(),
+            (Field::Mechanism, None) => self.mechanism.is_none(),
+            (Field::Sex, None) => self.sex.is_none(),
+            // A field added to the table without a way to read it here.
+            (_, None) => true,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Symptom;
+    use crate::vocab::Symptom;
 
     fn with_weeks(weeks: &[f64]) -> Facts {
         let mut a = Assessment::new(Onset::Chronic);

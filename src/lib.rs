@@ -17,29 +17,35 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod case;
 mod diagnostic;
+mod dose;
 mod engine;
 mod error;
 mod explain;
 mod facts;
+mod fields;
+mod figures;
 mod interview;
 pub mod limits;
-mod load;
 mod model;
+mod parse;
 mod plan;
 mod report;
 pub mod rules;
+mod text;
+mod vocab;
 
+pub use case::{Case, Expect, Verdict};
+pub use diagnostic::Position;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
+pub use dose::Dose;
 pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
-pub use error::{AssessmentError, ParseError, Position, RuleSetError};
+pub use error::{AssessmentError, ParseError, RuleSetError};
 pub use explain::{Contribution, Explanation, Failed, Why, WhyNot};
 pub use interview::{Answer, AnswerError, Interview, Pending, Question};
-pub use model::{
-    Assessment, Case, Expect, History, Location, MAX_WEEKS, Mechanism, Onset, Sex, Surface,
-    Symptom, TrainingLoad, Verdict,
-};
-pub use report::{
-    Diagnosis, Dose, Escalation, Factor, Level, Load, Phase, Plan, PlanWeek, Reason, Report, Step,
-    Text,
-};
+pub use limits::MAX_WEEKS;
+pub use model::{Assessment, TrainingLoad};
+pub use report::{Diagnosis, Escalation, Factor, Load, Plan, PlanWeek, Reason, Report, Step};
+pub use text::Text;
+pub use vocab::{History, Level, Location, Mechanism, Onset, Phase, Sex, Surface, Symptom};

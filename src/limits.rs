@@ -20,3 +20,9 @@ pub const MAX_NESTING: usize = 128;
 
 /// Deepest nesting of conditions, patterns expanded (`E0110`). Real rules need a handful.
 pub const MAX_CONDITION_DEPTH: usize = 32;
+
+/// The most weeks of training `TrainingLoad::weekly_km` may hold.
+pub const MAX_WEEKS: usize = 12;
+
+/// The longest single run `TrainingLoad::longest_run_km` may name, in km.
+pub const MAX_RUN_KM: f64 = 500.0;

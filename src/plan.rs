@@ -6,9 +6,11 @@
 //! arithmetic, which is why the plan is a pure function of the facts and the report so far.
 
 use crate::facts::{Facts, Num};
-use crate::load::km;
-use crate::report::{Level, Plan, PlanWeek, Text};
+use crate::report::{Plan, PlanWeek};
 use crate::rules::{PlanDef, StepKind};
+use crate::text::Text;
+use crate::text::km;
+use crate::vocab::Level;
 
 /// The `plan` of a `training` section, compiled.
 #[derive(Debug, Clone)]

@@ -6,246 +6,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::load::km;
-
-/// Text shared between a rule set and the reports it makes: cloning it copies a pointer, not
-/// the text. Reads as a `&str` (through `Deref`, [`Text::as_str`] and comparisons with
-/// `str`), and serializes as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Text(Arc<str>);
-
-impl Text {
-    /// The text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for Text {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for Text {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Text {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Text {
-    fn from(s: &str) -> Text {
-        Text(Arc::from(s))
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Text {
-        Text(Arc::from(s))
-    }
-}
-
-impl PartialEq<str> for Text {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Text {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl PartialEq<String> for Text {
-    fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
-    }
-}
-
-impl PartialEq<Text> for String {
-    fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
-    }
-}
-
-impl PartialEq<Text> for &str {
-    fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
-    }
-}
-
-impl fmt::Display for Text {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// How soon, and where, the runner should be seen. Ordered, lowest first: the report's level is
-/// the maximum over every rule that fired, so no rule can lower it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[non_exhaustive]
-pub enum Level {
-    /// Manage at home with the steps given.
-    #[default]
-    SelfCare,
-    /// Book a sports-medicine or physiotherapy assessment (days to weeks).
-    SportsMedicine,
-    /// See a doctor within a few days.
-    Doctor,
-    /// The same day: urgent care, X-ray.
-    UrgentCare,
-    /// Now: emergency department.
-    Emergency,
-}
-
-impl Level {
-    /// Every level, lowest first.
-    pub const ALL: &'static [Level] = &[
-        Level::SelfCare,
-        Level::SportsMedicine,
-        Level::Doctor,
-        Level::UrgentCare,
-        Level::Emergency,
-    ];
-
-    /// The level's name as written in RON and JSON.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::SelfCare => "SelfCare",
-            Level::SportsMedicine => "SportsMedicine",
-            Level::Doctor => "Doctor",
-            Level::UrgentCare => "UrgentCare",
-            Level::Emergency => "Emergency",
-        }
-    }
-
-    /// What the runner should do at this level, in one sentence.
-    #[must_use]
-    pub fn action(self) -> &'static str {
-        match self {
-            Level::SelfCare => "Manage this at home with the steps below.",
-            Level::SportsMedicine => {
-                "Book an assessment with a sports-medicine doctor or physiotherapist in the coming days to weeks."
-            }
-            Level::Doctor => {
-                "See a doctor within the next few days, and do not run until you have been seen."
-            }
-            Level::UrgentCare => {
-                "Get seen today at urgent care or an emergency department; an X-ray or scan may be needed. Do not run."
-            }
-            Level::Emergency => {
-                "Go to the emergency department now, or call an ambulance. Do not run or walk on the leg more than you must."
-            }
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// When a treatment step belongs; steps are reported in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Phase {
-    /// Now, the first days.
-    Immediate,
-    /// The next weeks.
-    ShortTerm,
-    /// Rehabilitation over months.
-    LongTerm,
-    /// To keep it from coming back.
-    Prevention,
-}
-
-impl Phase {
-    /// Every phase, in report order.
-    pub const ALL: &'static [Phase] = &[
-        Phase::Immediate,
-        Phase::ShortTerm,
-        Phase::LongTerm,
-        Phase::Prevention,
-    ];
-
-    /// The phase's name as written in RON and JSON.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Phase::Immediate => "Immediate",
-            Phase::ShortTerm => "ShortTerm",
-            Phase::LongTerm => "LongTerm",
-            Phase::Prevention => "Prevention",
-        }
-    }
-
-    fn heading(self) -> &'static str {
-        match self {
-            Phase::Immediate => "now",
-            Phase::ShortTerm => "next weeks",
-            Phase::LongTerm => "rehabilitation",
-            Phase::Prevention => "prevention",
-        }
-    }
-}
-
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// How much of an exercise: every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Dose {
-    /// Sets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sets: Option<u32>,
-    /// Repetitions per set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reps: Option<u32>,
-    /// Seconds to hold each repetition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hold_seconds: Option<u32>,
-    /// How often, in words ("daily", "three times a week").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<String>,
-}
-
-impl fmt::Display for Dose {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts = Vec::new();
-        match (self.sets, self.reps) {
-            (Some(s), Some(r)) => parts.push(format!("{s} x {r}")),
-            (Some(s), None) => parts.push(format!("{s} sets")),
-            (None, Some(r)) => parts.push(format!("{r} reps")),
-            (None, None) => {}
-        }
-        if let Some(h) = self.hold_seconds {
-            parts.push(format!("hold {h} s"));
-        }
-        if let Some(fr) = &self.frequency {
-            parts.push(fr.clone());
-        }
-        f.write_str(&parts.join(", "))
-    }
-}
+use crate::dose::Dose;
+use crate::text::{Text, km};
+use crate::vocab::{Level, Phase};
 
 /// What a rule set concluded about one assessment.
 ///
@@ -498,7 +261,7 @@ impl fmt::Display for Report {
             let mut phase = None;
             for s in steps {
                 if phase != Some(s.phase) {
-                    writeln!(f, "  {}:", s.phase.heading())?;
+                    writeln!(f, "  {}:", phase_heading(s.phase))?;
                     phase = Some(s.phase);
                 }
                 match &s.dose {
@@ -579,6 +342,15 @@ impl fmt::Display for Plan {
             writeln!(f, "  After each run: {}.", names(&self.after_runs))?;
         }
         write!(f, "  {}", self.pain_rule)
+    }
+}
+
+fn phase_heading(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Immediate => "now",
+        Phase::ShortTerm => "next weeks",
+        Phase::LongTerm => "rehabilitation",
+        Phase::Prevention => "prevention",
     }
 }
 

@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::dose::Dose;
 use crate::facts::{Facts, Num};
-use crate::model::{Mechanism, Onset, Sex, Surface};
-use crate::report::Text;
-use crate::report::{Dose, Level, Phase};
 use crate::rules::validate::pattern_order;
 use crate::rules::{Action, Cmp, Condition, Field, Metric, RuleSetSource};
+use crate::text::Text;
+use crate::vocab::{Level, Phase};
+use crate::vocab::{Mechanism, Onset, Sex, Surface};
 
 /// Three-valued truth, ordered so that `min` is "and", `max` is "or" and `2 - x` is "not".
 pub(crate) type Tri = u8;
@@ -84,7 +85,7 @@ impl Atom {
             Atom::IntensityIncreased => tri_opt(f.intensity_increased),
             Atom::NewToRunning => tri_opt(f.new_to_running),
             Atom::Surface(s) => tri_opt(f.surface.map(|x| x == s)),
-            Atom::Missing(field) if f.pending & crate::facts::field_bit(field) != 0 => UNKNOWN,
+            Atom::Missing(field) if f.pending & crate::facts::Field::bit(field) != 0 => UNKNOWN,
             Atom::Missing(field) => tri(f.is_missing(field)),
         }
     }
@@ -328,7 +329,7 @@ pub(crate) struct Compiled {
     pub escalation_id: Text,
     pub level_actions: Vec<Text>,
     /// The `training` section: the weekly limit, the ratio zones, and the plan.
-    pub training: Option<crate::load::Policy>,
+    pub training: Option<crate::figures::TrainingPolicy>,
     /// The smallest shoe distance that a rule raising a shoe-wear factor tests for.
     pub shoe_limit: Option<f64>,
 }
@@ -484,7 +485,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         training: src
             .training
             .as_ref()
-            .map(|t| crate::load::Policy::new(t, |d| diag_ix.get(d).copied())),
+            .map(|t| crate::figures::TrainingPolicy::new(t, |d| diag_ix.get(d).copied())),
     }
 }
 
@@ -494,7 +495,7 @@ fn lower_bounds(c: &Condition, out: &mut Vec<(Num, f64)>) {
     match c {
         Condition::All(parts) => parts.iter().for_each(|p| lower_bounds(p, out)),
         c => {
-            if let Some((n, cmp)) = Num::of(c) {
+            if let Some((n, cmp)) = c.number() {
                 match cmp {
                     Cmp::Above(x) | Cmp::AtLeast(x) | Cmp::Between(x, _) => out.push((n, x)),
                     Cmp::Below(_) | Cmp::AtMost(_) => {}
@@ -852,7 +853,8 @@ pub(crate) fn lower(c: &Condition, slots: &HashMap<&str, usize>) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Assessment, Symptom};
+    use crate::model::Assessment;
+    use crate::vocab::Symptom;
 
     fn facts(present: &[Symptom], absent: &[Symptom]) -> Facts {
         let mut a = Assessment::new(Onset::Chronic);
@@ -910,7 +912,7 @@ mod tests {
 
     #[test]
     fn locations_are_unknown_only_when_none_are_given() {
-        use crate::model::Location;
+        use crate::vocab::Location;
         let atom = Atom::Location(1 << Location::OuterKnee.index());
         let mut a = Assessment::new(Onset::Chronic);
         assert_eq!(atom.eval(&Facts::from_assessment(&a)), UNKNOWN);

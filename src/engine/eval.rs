@@ -4,9 +4,11 @@
 
 use super::compile::{Atom, CAction, Compiled, Lazy, NOT_YET, TRUE, Tri};
 use crate::facts::{Facts, Num};
-use crate::model::{Assessment, History, Location, Onset, Symptom};
-use crate::report::Text;
-use crate::report::{Diagnosis, Escalation, Level, Phase, Reason, Report, Step};
+use crate::model::Assessment;
+use crate::report::{Diagnosis, Escalation, Reason, Report, Step};
+use crate::text::Text;
+use crate::vocab::{History, Location, Onset, Symptom};
+use crate::vocab::{Level, Phase};
 
 /// How many of the top diagnoses contribute their catalogue steps.
 const DIAGNOSES_WITH_STEPS: usize = 3;
@@ -226,7 +228,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
             });
             // The figure quotes the threshold of the first of them that sets one.
             let threshold = cf.figure.and_then(|m| {
-                let n = crate::load::num(m);
+                let n = crate::figures::num(m);
                 by.clone().find_map(|ri| {
                     c.rules[ri]
                         .thresholds
@@ -237,7 +239,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
             });
             let figure = cf
                 .figure
-                .and_then(|m| crate::load::figure(facts, m, threshold, c.training.as_ref()));
+                .and_then(|m| crate::figures::figure(facts, m, threshold, c.training.as_ref()));
             crate::report::Factor {
                 id: cf.id.clone(),
                 text: cf.text.clone(),
@@ -292,7 +294,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         },
         steps,
         factors,
-        load: crate::load::figures(facts, c.training.as_ref(), c.shoe_limit),
+        load: crate::figures::figures(facts, c.training.as_ref(), c.shoe_limit),
         plan,
         fired: ids(&mut r.fired.iter().copied(), r.fired.len()),
     }
@@ -395,24 +397,7 @@ fn describe(atom: Atom, f: &Facts) -> String {
         Atom::IntensityIncreased => "intensity increased".to_owned(),
         Atom::NewToRunning => "new to running".to_owned(),
         Atom::Surface(s) => format!("surface {s}"),
-        Atom::Missing(field) => format!("{} not given", field_label(field)),
-    }
-}
-
-fn field_label(field: crate::rules::Field) -> &'static str {
-    use crate::rules::Field;
-    match field {
-        Field::Sex => "sex",
-        Field::Mechanism => "mechanism",
-        Field::Age => Num::Age.label(),
-        Field::DaysSinceOnset => Num::DaysSinceOnset.label(),
-        Field::PainScore => Num::PainScore.label(),
-        Field::Bmi => Num::Bmi.label(),
-        Field::WeeklyKm => Num::WeeklyKm.label(),
-        Field::WeeklyIncreasePct => Num::WeeklyIncreasePct.label(),
-        Field::Acwr => Num::Acwr.label(),
-        Field::ShoeKm => Num::ShoeKm.label(),
-        Field::LongestRunIncreasePct => Num::LongestRunIncreasePct.label(),
+        Atom::Missing(field) => format!("{} not given", crate::fields::label(field)),
     }
 }
 
@@ -423,8 +408,9 @@ fn round(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Assessment, Location, Mechanism, Onset, Symptom};
-    use crate::report::{Level, Phase};
+    use crate::model::Assessment;
+    use crate::vocab::{Level, Phase};
+    use crate::vocab::{Location, Mechanism, Onset, Symptom};
     use crate::{RuleSet, RuleSetError};
 
     fn mini() -> RuleSet {
@@ -572,7 +558,8 @@ mod tests {
 #[cfg(test)]
 mod pattern_tests {
     use crate::RuleSet;
-    use crate::model::{Assessment, Onset, Symptom};
+    use crate::model::Assessment;
+    use crate::vocab::{Onset, Symptom};
 
     #[test]
     fn patterns_reused_many_times_over_load_and_evaluate_at_once() {

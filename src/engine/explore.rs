@@ -9,10 +9,11 @@
 
 use super::compile::{Atom, Compiled, Lazy, NOT_YET, Node, UNKNOWN};
 use super::eval::Run;
-use crate::facts::{Facts, Num, field_bit};
-use crate::model::{Location, Mechanism, Sex, Symptom};
-use crate::report::Level;
-use crate::rules::{Fact, Field};
+use crate::facts::Facts;
+use crate::fields::{Field, Num};
+use crate::rules::Fact;
+use crate::vocab::Level;
+use crate::vocab::{Location, Mechanism, Sex, Symptom};
 
 /// A rule that could still fire, and the unasked facts it waits on.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub(crate) fn open_rules(c: &Compiled, f: &Facts, asked: &dyn Fn(Fact) -> bool) 
     let mut f = f.clone();
     for field in ASKABLE {
         if f.is_missing(field) && field_facts(field).iter().any(|x| !asked(*x)) {
-            f.pending |= field_bit(field);
+            f.pending |= Field::bit(field);
         }
     }
     let mut values = vec![NOT_YET; c.patterns.len()];

@@ -1,21 +1,21 @@
 //! [`RuleSet`]: a rule file parsed, validated and compiled once, then evaluated many times.
 
 pub(crate) mod compile;
-mod eval;
-mod explore;
+pub(crate) mod eval;
+pub(crate) mod explore;
 
 use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::Diagnostic;
-use crate::error::{ParseError, RuleSetError, parse_ron};
+use crate::error::{ParseError, RuleSetError};
 use crate::facts::Facts;
 use crate::model::Assessment;
-use crate::report::{Level, Report, Text};
+use crate::parse::parse_ron;
+use crate::report::Report;
 use crate::rules::RuleSetSource;
 use crate::rules::validate::validate;
-
-/// How many missing diagnoses an explanation accounts for.
-const SHOWN_ABSENT: usize = 5;
+use crate::text::Text;
+use crate::vocab::Level;
 
 /// The default rule set's text, `rules/runner_knee.ron`, compiled into the crate.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/runner_knee.ron");
@@ -207,6 +207,11 @@ impl RuleSet {
         &self.inner.warnings
     }
 
+    /// The compiled form, for the modules that read it (interview, explanation).
+    pub(crate) fn compiled(&self) -> &compile::Compiled {
+        &self.inner.compiled
+    }
+
     /// The rule file this set was built from.
     #[must_use]
     pub fn source(&self) -> &RuleSetSource {
@@ -319,211 +324,6 @@ impl Outcome {
             self.facts.as_ref()?,
             &self.run,
         ))
-    }
-}
-
-impl RuleSet {
-    /// The questions worth asking about `assessment`, most important first: those whose
-    /// answer could raise the escalation (highest possible level first), then those that could
-    /// change the top diagnosis. Facts no rule could use never appear; an empty list means no
-    /// answer could change the escalation or the top diagnosis. Wording comes from the rule
-    /// set's `questions`.
-    ///
-    /// ```
-    /// use patella::{Assessment, Onset, RuleSet, rules::Fact, Symptom};
-    /// let rules = RuleSet::default();
-    /// let questions = rules.questions(&Assessment::new(Onset::Acute));
-    /// // After an acute onset, the emergencies are asked about first.
-    /// assert_eq!(questions[0].could_raise_to, Some(patella::Level::Emergency));
-    /// ```
-    #[must_use]
-    pub fn questions(&self, assessment: &Assessment) -> Vec<crate::interview::Question> {
-        self.ranked_facts(assessment, &|_| false, false)
-            .into_iter()
-            .map(|(fact, stake)| self.question(fact, stake))
-            .collect()
-    }
-
-    /// The rules that could still fire on `assessment` (their condition is unknown) and the
-    /// unknown facts each waits on, in rule-id order. Kept apart from [`RuleSet::evaluate`],
-    /// which stays fast; a rule that fires only because a field is missing (a missing
-    /// mechanism counts as an injury) is listed too, as an answer could retract it.
-    ///
-    /// ```
-    /// use patella::{Assessment, Onset, RuleSet, rules::Fact, Symptom};
-    /// let mut a = Assessment::new(Onset::Chronic);
-    /// a.present.push(Symptom::Fever);
-    /// let pending = RuleSet::default().pending(&a);
-    /// let septic = pending.iter().find(|p| p.rule == "fever_with_hot_or_swollen_knee").unwrap();
-    /// assert!(septic.waits_on.contains(&Fact::Has(Symptom::HotRedKnee)));
-    /// ```
-    #[must_use]
-    pub fn pending(&self, assessment: &Assessment) -> Vec<crate::interview::Pending> {
-        let c = &self.inner.compiled;
-        let facts = Facts::from_assessment(assessment);
-        explore::open_rules(c, &facts, &|_| false)
-            .into_iter()
-            .filter_map(|o| {
-                Some(crate::interview::Pending {
-                    rule: c.rules.get(o.rule)?.id.clone(),
-                    waits_on: o.facts,
-                })
-            })
-            .collect()
-    }
-
-    /// The report with its reasons: the rules and facts behind each diagnosis and the weights
-    /// that order them, the rule that came closest for each plausible diagnosis left out (and
-    /// which parts of its condition failed), and the escalation's reasons with their sources.
-    /// Its `Display` is for a person; it is also serde data.
-    ///
-    /// ```
-    /// use patella::{Assessment, RuleSet};
-    /// let a = Assessment::from_ron("(onset: Chronic, locations: [AroundKneecap], present: [PainOnStairs])")?;
-    /// let why = RuleSet::default().explain(&a);
-    /// let top = &why.diagnoses[0];
-    /// assert_eq!(top.id, "patellofemoral_pain");
-    /// assert!(top.contributions.iter().any(|c| c.facts.iter().any(|f| f == "PainOnStairs")));
-    /// assert!(why.to_string().contains("Why this escalation"));
-    /// # Ok::<(), patella::AssessmentError>(())
-    /// ```
-    #[must_use]
-    pub fn explain(&self, assessment: &Assessment) -> crate::explain::Explanation {
-        use crate::explain::{Contribution, Explanation, Failed, Why, WhyNot};
-        use crate::rules::Condition;
-        let c = &self.inner.compiled;
-        let src = &self.inner.source;
-        let facts = Facts::from_assessment(assessment);
-        let mut run = eval::Run::default();
-        eval::run(c, &facts, &mut run);
-        let report = eval::report(c, &facts, &run);
-
-        let mut diagnoses = Vec::with_capacity(report.diagnoses.len());
-        let mut above: Option<f64> = None;
-        for d in &report.diagnoses {
-            let mut contributions = Vec::new();
-            for &ri in &run.fired {
-                let rule = &c.rules[ri];
-                for a in &rule.then {
-                    if let compile::CAction::Suggest(di, w) = a
-                        && c.diagnoses.get(*di).is_some_and(|x| x.id == d.id)
-                    {
-                        contributions.push(Contribution {
-                            rule: rule.id.clone(),
-                            weight: *w,
-                            facts: eval::rule_facts(c, &facts, ri),
-                            source: rule.source.clone(),
-                        });
-                    }
-                }
-            }
-            diagnoses.push(Why {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                weight: d.weight,
-                behind_by: above.map(|w| w - d.weight),
-                contributions,
-            });
-            above = Some(d.weight);
-        }
-
-        // The closest a missing diagnosis came: its rule with the largest share of the parts
-        // of its condition (the items of a top-level `All`) holding.
-        let slots: std::collections::HashMap<&str, usize> =
-            c.slots.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let mut values = vec![compile::NOT_YET; c.patterns.len()];
-        let mut patterns = compile::Lazy {
-            nodes: &c.patterns,
-            values: &mut values,
-        };
-        let mut absent: Vec<(f64, WhyNot)> = Vec::new();
-        for diag in &src.diagnoses {
-            if report.diagnoses.iter().any(|d| d.id == diag.id.as_str()) {
-                continue;
-            }
-            let mut best: Option<(f64, WhyNot)> = None;
-            for r in &src.rules {
-                let suggests = r
-                    .then
-                    .iter()
-                    .any(|a| matches!(a, crate::rules::Action::Suggest(id, _) if *id == diag.id));
-                if !suggests {
-                    continue;
-                }
-                let parts: Vec<&Condition> = match &r.when {
-                    Condition::All(list) => list.iter().collect(),
-                    other => vec![other],
-                };
-                let (mut held, mut failed) = (Vec::new(), Vec::new());
-                for part in &parts {
-                    let text = ron::to_string(part).unwrap_or_else(|_| format!("{part:?}"));
-                    match compile::lower(part, &slots).eval(&facts, &mut patterns) {
-                        compile::TRUE => held.push(text),
-                        v => failed.push(Failed {
-                            condition: text,
-                            unknown: v == compile::UNKNOWN,
-                        }),
-                    }
-                }
-                let score = held.len() as f64 / parts.len().max(1) as f64;
-                // The largest share wins; on a tie, the smaller rule id, so that the order of
-                // the file never matters.
-                let beaten = best.as_ref().is_some_and(|(s, w)| {
-                    *s > score || (*s == score && w.closest_rule.as_str() <= r.id.as_str())
-                });
-                if held.is_empty() || beaten {
-                    continue;
-                }
-                best = Some((
-                    score,
-                    WhyNot {
-                        id: Text::from(diag.id.as_str()),
-                        name: Text::from(diag.name.as_str()),
-                        closest_rule: Text::from(r.id.as_str()),
-                        held,
-                        failed,
-                    },
-                ));
-            }
-            absent.extend(best);
-        }
-        absent.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
-        Explanation {
-            report,
-            diagnoses,
-            absent: absent
-                .into_iter()
-                .take(SHOWN_ABSENT)
-                .map(|(_, w)| w)
-                .collect(),
-        }
-    }
-
-    /// Facts worth asking about, with why, leaving out those `asked` says were asked.
-    /// With `places_open`, the assessment's locations are those named so far and the others
-    /// are still unknown.
-    pub(crate) fn ranked_facts(
-        &self,
-        assessment: &Assessment,
-        asked: &dyn Fn(crate::rules::Fact) -> bool,
-        places_open: bool,
-    ) -> Vec<(crate::rules::Fact, explore::Stake)> {
-        let c = &self.inner.compiled;
-        let mut facts = Facts::from_assessment(assessment);
-        facts.locations_open = places_open;
-        let mut run = eval::Run::default();
-        eval::run(c, &facts, &mut run);
-        let open = explore::open_rules(c, &facts, asked);
-        explore::stakes(c, &run, &open)
-    }
-
-    pub(crate) fn question(
-        &self,
-        fact: crate::rules::Fact,
-        stake: explore::Stake,
-    ) -> crate::interview::Question {
-        let def = self.inner.source.questions.iter().find(|q| q.fact == fact);
-        crate::interview::Question::new(fact, def, stake.raises_to, stake.reorders)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::error::Position;
+use crate::diagnostic::Position;
 
 /// Where the ids of a rule file are declared.
 #[derive(Debug, Default)]

@@ -34,8 +34,11 @@ pub use training::{Cited, PlanDef, StartDef, TrainingDef, ZoneDef, Zones};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
-use crate::report::{Dose, Level, Phase};
+use crate::dose::Dose;
+pub use crate::fields::Field;
+use crate::fields::Num;
+use crate::vocab::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
+use crate::vocab::{Level, Phase};
 
 /// A whole rule file, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -390,35 +393,6 @@ impl std::fmt::Display for Cmp {
     }
 }
 
-/// A field that `Missing(..)` can test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Field {
-    /// `age`.
-    Age,
-    /// `sex`.
-    Sex,
-    /// `days_since_onset`.
-    DaysSinceOnset,
-    /// `pain_score`.
-    PainScore,
-    /// `bmi`.
-    Bmi,
-    /// `mechanism`.
-    Mechanism,
-    /// The current week of `training.weekly_km`.
-    WeeklyKm,
-    /// The week-over-week change (needs two weeks, the earlier at least 0.1 km).
-    WeeklyIncreasePct,
-    /// The acute:chronic workload ratio (needs two weeks, a mean of at least 0.1 km before).
-    Acwr,
-    /// `training.shoe_km`.
-    ShoeKm,
-    /// The longest run against the weeks before (needs two weeks of `training.longest_run_km`,
-    /// the longest before at least 0.1 km).
-    LongestRunIncreasePct,
-}
-
 /// What a fired rule does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -431,4 +405,22 @@ pub enum Action {
     Escalate(Level, String),
     /// Reports this contributing factor.
     Factor(String),
+}
+
+impl Condition {
+    /// The number this condition compares, and how; `None` for every other kind.
+    pub(crate) fn number(&self) -> Option<(Num, Cmp)> {
+        Some(match self {
+            Condition::Age(cmp) => (Num::Age, *cmp),
+            Condition::DaysSinceOnset(cmp) => (Num::DaysSinceOnset, *cmp),
+            Condition::PainScore(cmp) => (Num::PainScore, *cmp),
+            Condition::Bmi(cmp) => (Num::Bmi, *cmp),
+            Condition::WeeklyKm(cmp) => (Num::WeeklyKm, *cmp),
+            Condition::WeeklyIncreasePct(cmp) => (Num::WeeklyIncreasePct, *cmp),
+            Condition::Acwr(cmp) => (Num::Acwr, *cmp),
+            Condition::ShoeKm(cmp) => (Num::ShoeKm, *cmp),
+            Condition::LongestRunIncreasePct(cmp) => (Num::LongestRunIncreasePct, *cmp),
+            _ => return None,
+        })
+    }
 }

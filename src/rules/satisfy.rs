@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{Cmp, Condition, Field};
-use crate::facts::{Num, field_bit};
-use crate::model::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
+use super::{Cmp, Condition};
+use crate::fields::{Field, Num};
+use crate::vocab::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
 
 /// A yes-or-no fact the rule language can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -160,23 +160,7 @@ pub(crate) struct Facts {
 }
 
 fn field_name(mask: u16) -> &'static str {
-    const NAMES: [&str; 11] = [
-        "Age",
-        "Sex",
-        "DaysSinceOnset",
-        "PainScore",
-        "Bmi",
-        "Mechanism",
-        "WeeklyKm",
-        "WeeklyIncreasePct",
-        "Acwr",
-        "ShoeKm",
-        "LongestRunIncreasePct",
-    ];
-    NAMES
-        .get(mask.trailing_zeros() as usize)
-        .copied()
-        .unwrap_or("?")
+    Field::of_bit(mask).map_or("?", Field::name)
 }
 
 impl Facts {
@@ -254,7 +238,7 @@ impl Facts {
 
     /// Records that `field` must be missing (`true`) or given (`false`), because of `by`.
     fn require(&mut self, field: Field, missing: bool, by: &str) {
-        self.require_bit(field_bit(field), missing, Some(by));
+        self.require_bit(Field::bit(field), missing, Some(by));
     }
 
     fn add_num(&mut self, n: Num, cmp: Cmp) {
@@ -407,7 +391,7 @@ impl Implied {
                     when_false: f,
                 }
             }
-            _ => match Num::of(c) {
+            _ => match c.number() {
                 Some((n, cmp)) if in_domain(n, cmp) => {
                     let mut t = Facts::default();
                     t.add_num(n, cmp);
@@ -438,7 +422,7 @@ pub(crate) fn in_domain(n: Num, cmp: Cmp) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::parse_ron;
+    use crate::parse::parse_ron;
 
     /// Why `condition` (RON) can never be true, if the analysis finds a reason.
     fn never(condition: &str) -> Option<String> {

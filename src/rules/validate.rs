@@ -14,7 +14,7 @@ use super::satisfy::Implied;
 use super::{Action, Condition, RuleSetSource};
 use crate::diagnostic::{Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you_mean};
 use crate::facts::Num;
-use crate::model::Symptom;
+use crate::vocab::Symptom;
 
 /// Deepest nesting of conditions allowed, patterns expanded.
 pub(crate) const MAX_DEPTH: usize = crate::limits::MAX_CONDITION_DEPTH;
@@ -484,7 +484,7 @@ impl Validator<'_> {
                 ..leaf
             },
             _ => {
-                if let Some((n, cmp)) = Num::of(c) {
+                if let Some((n, cmp)) = c.number() {
                     self.thresholds(n, cmp, at);
                 }
                 leaf
@@ -713,7 +713,7 @@ fn referenced_patterns<'c>(c: &'c Condition, f: &mut impl FnMut(&'c str)) {
 mod tests {
     use super::*;
     use crate::diagnostic::DiagnosticKind as ValidationErrorKind;
-    use crate::error::parse_ron;
+    use crate::parse::parse_ron;
 
     /// The errors of `text`; warnings are tested on their own.
     fn problems(text: &str) -> Vec<Diagnostic> {

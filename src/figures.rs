@@ -1,6 +1,6 @@
-//! Training load: the figures derived from the runner's log, and the words that quote them
-//! with the rule set's thresholds ("this week 45 km, 55% above last week; the 10% rule
-//! suggests at most 33 km").
+//! The runner's training figures, derived from the log, and the words that quote them
+//! with the rule set's thresholds ("this week 45 km, 50% above last week's 30 km; a 10%
+//! rise would be at most 33 km").
 //!
 //! The numbers come from [`Facts`], so that what rules test and what reports quote are one
 //! computation; the thresholds come from the rule file's `training` section.
@@ -8,12 +8,13 @@
 use std::fmt::Write;
 
 use crate::facts::{Facts, MIN_BASE_KM, Num};
-use crate::report::{Load, Text};
+use crate::report::Load;
 use crate::rules::{Metric, TrainingDef};
+use crate::text::{Text, km};
 
 /// The `training` section, compiled.
 #[derive(Debug, Clone)]
-pub(crate) struct Policy {
+pub(crate) struct TrainingPolicy {
     /// Largest weekly growth, percent.
     pub weekly_limit: f64,
     /// (upper bound, id, words), lowest zone first; the last zone has no bound.
@@ -21,10 +22,13 @@ pub(crate) struct Policy {
     pub plan: Option<crate::plan::PlanPolicy>,
 }
 
-impl Policy {
+impl TrainingPolicy {
     /// Compiles a section the validator accepted. `diagnosis` maps an id to its index.
-    pub(crate) fn new(def: &TrainingDef, diagnosis: impl Fn(&str) -> Option<usize>) -> Policy {
-        Policy {
+    pub(crate) fn new(
+        def: &TrainingDef,
+        diagnosis: impl Fn(&str) -> Option<usize>,
+    ) -> TrainingPolicy {
+        TrainingPolicy {
             weekly_limit: def.weekly_limit.value,
             zones: def
                 .acwr_zones
@@ -70,7 +74,11 @@ pub(crate) fn num(m: Metric) -> Num {
 
 /// The runner's training figures, read against `policy` where there is one. `shoe_limit`
 /// is the distance the rule set's shoe rules name.
-pub(crate) fn figures(facts: &Facts, policy: Option<&Policy>, shoe_limit: Option<f64>) -> Load {
+pub(crate) fn figures(
+    facts: &Facts,
+    policy: Option<&TrainingPolicy>,
+    shoe_limit: Option<f64>,
+) -> Load {
     let week_km = facts.number(Num::WeeklyKm);
     let acwr = facts.number(Num::Acwr);
     Load {
@@ -103,7 +111,7 @@ pub(crate) fn figure(
     facts: &Facts,
     metric: Metric,
     threshold: Option<f64>,
-    policy: Option<&Policy>,
+    policy: Option<&TrainingPolicy>,
 ) -> Option<String> {
     let current = facts.number(Num::WeeklyKm);
     let weeks = |n: usize| match n {
@@ -213,25 +221,18 @@ fn change(pct: f64, up: &str, down: &str) -> String {
     }
 }
 
-/// Kilometres without a needless ".0", and to one decimal otherwise.
-pub(crate) fn km(x: f64) -> String {
-    if (x - x.round()).abs() < 0.05 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Assessment, Onset};
+    use crate::model::Assessment;
     use crate::rules::RuleSetSource;
+    use crate::vocab::Onset;
 
-    fn policy() -> Policy {
+    fn policy() -> TrainingPolicy {
         let src: RuleSetSource =
-            crate::error::parse_ron(crate::DEFAULT_RULES, usize::MAX).expect("default rules");
-        Policy::new(&src.training.expect("a training section"), |_| None)
+            crate::parse::parse_ron(include_str!("../rules/runner_knee.ron"), usize::MAX)
+                .expect("default rules");
+        TrainingPolicy::new(&src.training.expect("a training section"), |_| None)
     }
 
     fn facts(weeks: &[f64]) -> Facts {

@@ -26,138 +26,18 @@
 //! # Ok::<(), patella::AnswerError>(())
 //! ```
 
-use serde::{Deserialize, Serialize};
+mod question;
+
+pub use question::{Answer, AnswerError, Pending, Question};
 
 use crate::engine::RuleSet;
+use crate::engine::eval;
+use crate::engine::explore::{self, Stake};
+use crate::facts::Facts;
 use crate::model::Assessment;
-use crate::report::{Level, Report};
-use crate::rules::{Fact, QuestionDef};
-
-/// A rule that could still fire, and the unknown facts it waits on
-/// ([`RuleSet::pending`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Pending {
-    /// The rule's id.
-    pub rule: crate::report::Text,
-    /// The facts whose answers could make it fire (or, for a rule that fires on a missing
-    /// field, retract it).
-    pub waits_on: Vec<Fact>,
-}
-
-/// A question worth asking, with why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Question {
-    /// What it asks about; pass it back to [`Interview::answer`].
-    pub fact: Fact,
-    /// The question, from the rule set's `questions` (or a plain default).
-    pub text: String,
-    /// For a number, its unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// For a number, the smallest and largest valid answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range: Option<(f64, f64)>,
-    /// The highest level at stake: a level an answer could raise the escalation to, or the
-    /// current level when an answer could lower it (a rule that fired only on a missing
-    /// field, such as the mechanism, and that nothing else backs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub could_raise_to: Option<Level>,
-    /// An answer could change the top diagnosis.
-    pub could_change_top: bool,
-}
-
-impl Question {
-    pub(crate) fn new(
-        fact: Fact,
-        def: Option<&QuestionDef>,
-        could_raise_to: Option<Level>,
-        could_change_top: bool,
-    ) -> Question {
-        let range = number(fact).map(|n| {
-            let (lo, hi, _) = n.domain();
-            (lo, hi.min(1e6))
-        });
-        Question {
-            fact,
-            text: def.map_or_else(|| default_text(fact), |d| d.text.clone()),
-            unit: def.and_then(|d| d.unit.clone()),
-            range,
-            could_raise_to,
-            could_change_top,
-        }
-    }
-
-    /// True when the answer is a number rather than yes or no.
-    #[must_use]
-    pub fn wants_number(&self) -> bool {
-        self.range.is_some()
-    }
-}
-
-/// Words for a fact the rule set has no question for.
-fn default_text(fact: Fact) -> String {
-    match fact {
-        Fact::Has(s) => format!("Do you have this: {s}?"),
-        Fact::Location(l) => format!("Is this where it hurts most: {l}?"),
-        Fact::Mechanism(m) => format!("Did it start like this: {m}?"),
-        Fact::Sex(s) => format!("Is your sex {s}?"),
-        Fact::Age => "How old are you?".to_owned(),
-        Fact::DaysSinceOnset => "How many days ago did it start?".to_owned(),
-        Fact::PainScore => "How bad is the pain at its worst, from 0 to 10?".to_owned(),
-        Fact::Bmi => "What is your body-mass index?".to_owned(),
-    }
-}
-
-fn number(fact: Fact) -> Option<crate::facts::Num> {
-    use crate::facts::Num;
-    Some(match fact {
-        Fact::Age => Num::Age,
-        Fact::DaysSinceOnset => Num::DaysSinceOnset,
-        Fact::PainScore => Num::PainScore,
-        Fact::Bmi => Num::Bmi,
-        _ => return None,
-    })
-}
-
-/// An answer to a [`Question`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Answer {
-    /// Yes.
-    Yes,
-    /// No.
-    No,
-    /// Don't know: the fact stays unknown and is not asked again.
-    DontKnow,
-    /// A number, for questions that want one.
-    Number(f64),
-}
-
-/// An answer that does not fit its question.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AnswerError {
-    /// A yes or no to a question that wants a number.
-    #[error("`{0:?}` wants a number")]
-    NeedsNumber(Fact),
-    /// A number to a yes-or-no question.
-    #[error("`{0:?}` wants yes, no or don't know")]
-    NeedsYesNo(Fact),
-    /// A number outside the valid range.
-    #[error("`{value}` is outside the valid range for `{fact:?}`, {lo} to {hi}")]
-    OutOfRange {
-        /// The question.
-        fact: Fact,
-        /// The answer given.
-        value: f64,
-        /// Smallest valid answer.
-        lo: f64,
-        /// Largest valid answer.
-        hi: f64,
-    },
-}
+use crate::report::Report;
+use crate::rules::Fact;
+use question::number;
 
 /// A question-by-question triage. Red-flag questions come first; the interview ends when no
 /// remaining answer could raise the escalation or change the top diagnosis.
@@ -169,7 +49,7 @@ pub struct Interview {
     /// Places answered yes while the start named none. Questions are ranked with them and
     /// with the other places still unknown (an assessment's list counts as complete once it
     /// names one place, which would close the others too early).
-    places: Vec<crate::model::Location>,
+    places: Vec<crate::vocab::Location>,
 }
 
 impl Interview {
@@ -257,7 +137,7 @@ impl Interview {
             (Fact::Sex(s), Answer::Yes) => a.sex = Some(s),
             // With two values, a no to one is a yes to the other.
             (Fact::Sex(s), Answer::No) => {
-                let others: Vec<_> = crate::model::Sex::ALL.iter().filter(|x| **x != s).collect();
+                let others: Vec<_> = crate::vocab::Sex::ALL.iter().filter(|x| **x != s).collect();
                 if let [other] = others.as_slice() {
                     a.sex = Some(**other);
                 }
@@ -291,5 +171,80 @@ impl Interview {
     #[must_use]
     pub fn report(&self) -> Report {
         self.rules.evaluate(&self.assessment())
+    }
+}
+
+/// Questions: the facts whose answers could change the escalation or the top diagnosis.
+impl RuleSet {
+    /// The questions worth asking about `assessment`, most important first: those whose
+    /// answer could raise the escalation (highest possible level first), then those that could
+    /// change the top diagnosis. Facts no rule could use never appear; an empty list means no
+    /// answer could change the escalation or the top diagnosis. Wording comes from the rule
+    /// set's `questions`.
+    ///
+    /// ```
+    /// use patella::{Assessment, Onset, RuleSet, rules::Fact, Symptom};
+    /// let rules = RuleSet::default();
+    /// let questions = rules.questions(&Assessment::new(Onset::Acute));
+    /// // After an acute onset, the emergencies are asked about first.
+    /// assert_eq!(questions[0].could_raise_to, Some(patella::Level::Emergency));
+    /// ```
+    #[must_use]
+    pub fn questions(&self, assessment: &Assessment) -> Vec<Question> {
+        self.ranked_facts(assessment, &|_| false, false)
+            .into_iter()
+            .map(|(fact, stake)| self.question(fact, stake))
+            .collect()
+    }
+
+    /// The rules that could still fire on `assessment` (their condition is unknown) and the
+    /// unknown facts each waits on, in rule-id order. Kept apart from [`RuleSet::evaluate`],
+    /// which stays fast; a rule that fires only because a field is missing (a missing
+    /// mechanism counts as an injury) is listed too, as an answer could retract it.
+    ///
+    /// ```
+    /// use patella::{Assessment, Onset, RuleSet, rules::Fact, Symptom};
+    /// let mut a = Assessment::new(Onset::Chronic);
+    /// a.present.push(Symptom::Fever);
+    /// let pending = RuleSet::default().pending(&a);
+    /// let septic = pending.iter().find(|p| p.rule == "fever_with_hot_or_swollen_knee").unwrap();
+    /// assert!(septic.waits_on.contains(&Fact::Has(Symptom::HotRedKnee)));
+    /// ```
+    #[must_use]
+    pub fn pending(&self, assessment: &Assessment) -> Vec<Pending> {
+        let c = self.compiled();
+        let facts = Facts::from_assessment(assessment);
+        explore::open_rules(c, &facts, &|_| false)
+            .into_iter()
+            .filter_map(|o| {
+                Some(Pending {
+                    rule: c.rules.get(o.rule)?.id.clone(),
+                    waits_on: o.facts,
+                })
+            })
+            .collect()
+    }
+
+    /// Facts worth asking about, with why, leaving out those `asked` says were asked.
+    /// With `places_open`, the assessment's locations are those named so far and the others
+    /// are still unknown.
+    pub(crate) fn ranked_facts(
+        &self,
+        assessment: &Assessment,
+        asked: &dyn Fn(Fact) -> bool,
+        places_open: bool,
+    ) -> Vec<(Fact, Stake)> {
+        let c = self.compiled();
+        let mut facts = Facts::from_assessment(assessment);
+        facts.locations_open = places_open;
+        let mut run = eval::Run::default();
+        eval::run(c, &facts, &mut run);
+        let open = explore::open_rules(c, &facts, asked);
+        explore::stakes(c, &run, &open)
+    }
+
+    pub(crate) fn question(&self, fact: Fact, stake: Stake) -> Question {
+        let def = self.source().questions.iter().find(|q| q.fact == fact);
+        Question::new(fact, def, stake.raises_to, stake.reorders)
     }
 }

@@ -6,7 +6,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Level, Report, Text};
+use crate::report::Report;
+
+use crate::text::Text;
+
+use crate::vocab::Level;
 
 /// A report and the reasons behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

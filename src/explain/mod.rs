@@ -1,0 +1,144 @@
+//! Explanations: why each diagnosis is in the report and in its place, why a plausible one is
+//! absent, and why this escalation ([`RuleSet::explain`]). The types are in `why.rs`; this
+//! file is the algorithm, which reads the compiled rule set the way evaluation does.
+
+mod why;
+
+pub use why::{Contribution, Explanation, Failed, Why, WhyNot};
+
+use crate::engine::RuleSet;
+use crate::engine::{compile, eval};
+use crate::facts::Facts;
+use crate::model::Assessment;
+use crate::rules::Condition;
+use crate::text::Text;
+
+/// How many missing diagnoses an explanation accounts for.
+const SHOWN_ABSENT: usize = 5;
+
+impl RuleSet {
+    /// The report with its reasons: the rules and facts behind each diagnosis and the weights
+    /// that order them, the rule that came closest for each plausible diagnosis left out (and
+    /// which parts of its condition failed), and the escalation's reasons with their sources.
+    /// Its `Display` is for a person; it is also serde data.
+    ///
+    /// ```
+    /// use patella::{Assessment, RuleSet};
+    /// let a = Assessment::from_ron("(onset: Chronic, locations: [AroundKneecap], present: [PainOnStairs])")?;
+    /// let why = RuleSet::default().explain(&a);
+    /// let top = &why.diagnoses[0];
+    /// assert_eq!(top.id, "patellofemoral_pain");
+    /// assert!(top.contributions.iter().any(|c| c.facts.iter().any(|f| f == "PainOnStairs")));
+    /// assert!(why.to_string().contains("Why this escalation"));
+    /// # Ok::<(), patella::AssessmentError>(())
+    /// ```
+    #[must_use]
+    pub fn explain(&self, assessment: &Assessment) -> Explanation {
+        let c = self.compiled();
+        let src = self.source();
+        let facts = Facts::from_assessment(assessment);
+        let mut run = eval::Run::default();
+        eval::run(c, &facts, &mut run);
+        let report = eval::report(c, &facts, &run);
+
+        let mut diagnoses = Vec::with_capacity(report.diagnoses.len());
+        let mut above: Option<f64> = None;
+        for d in &report.diagnoses {
+            let mut contributions = Vec::new();
+            for &ri in &run.fired {
+                let rule = &c.rules[ri];
+                for a in &rule.then {
+                    if let compile::CAction::Suggest(di, w) = a
+                        && c.diagnoses.get(*di).is_some_and(|x| x.id == d.id)
+                    {
+                        contributions.push(Contribution {
+                            rule: rule.id.clone(),
+                            weight: *w,
+                            facts: eval::rule_facts(c, &facts, ri),
+                            source: rule.source.clone(),
+                        });
+                    }
+                }
+            }
+            diagnoses.push(Why {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                weight: d.weight,
+                behind_by: above.map(|w| w - d.weight),
+                contributions,
+            });
+            above = Some(d.weight);
+        }
+
+        // The closest a missing diagnosis came: its rule with the largest share of the parts
+        // of its condition (the items of a top-level `All`) holding.
+        let slots: std::collections::HashMap<&str, usize> =
+            c.slots.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let mut values = vec![compile::NOT_YET; c.patterns.len()];
+        let mut patterns = compile::Lazy {
+            nodes: &c.patterns,
+            values: &mut values,
+        };
+        let mut absent: Vec<(f64, WhyNot)> = Vec::new();
+        for diag in &src.diagnoses {
+            if report.diagnoses.iter().any(|d| d.id == diag.id.as_str()) {
+                continue;
+            }
+            let mut best: Option<(f64, WhyNot)> = None;
+            for r in &src.rules {
+                let suggests = r
+                    .then
+                    .iter()
+                    .any(|a| matches!(a, crate::rules::Action::Suggest(id, _) if *id == diag.id));
+                if !suggests {
+                    continue;
+                }
+                let parts: Vec<&Condition> = match &r.when {
+                    Condition::All(list) => list.iter().collect(),
+                    other => vec![other],
+                };
+                let (mut held, mut failed) = (Vec::new(), Vec::new());
+                for part in &parts {
+                    let text = ron::to_string(part).unwrap_or_else(|_| format!("{part:?}"));
+                    match compile::lower(part, &slots).eval(&facts, &mut patterns) {
+                        compile::TRUE => held.push(text),
+                        v => failed.push(Failed {
+                            condition: text,
+                            unknown: v == compile::UNKNOWN,
+                        }),
+                    }
+                }
+                let score = held.len() as f64 / parts.len().max(1) as f64;
+                // The largest share wins; on a tie, the smaller rule id, so that the order of
+                // the file never matters.
+                let beaten = best.as_ref().is_some_and(|(s, w)| {
+                    *s > score || (*s == score && w.closest_rule.as_str() <= r.id.as_str())
+                });
+                if held.is_empty() || beaten {
+                    continue;
+                }
+                best = Some((
+                    score,
+                    WhyNot {
+                        id: Text::from(diag.id.as_str()),
+                        name: Text::from(diag.name.as_str()),
+                        closest_rule: Text::from(r.id.as_str()),
+                        held,
+                        failed,
+                    },
+                ));
+            }
+            absent.extend(best);
+        }
+        absent.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+        Explanation {
+            report,
+            diagnoses,
+            absent: absent
+                .into_iter()
+                .take(SHOWN_ABSENT)
+                .map(|(_, w)| w)
+                .collect(),
+        }
+    }
+}
