@@ -122,9 +122,31 @@ pub struct Diagnostic {
     /// The file the item is in, for a set loaded from several
     /// ([`RuleSet::layered`](crate::RuleSet::layered)).
     pub file: Option<String>,
+    /// The text inside the item to point at (a reference, say), so that a set merged from
+    /// several files locates it as precisely as a single file does.
+    #[serde(skip)]
+    pub(crate) needle: Option<String>,
 }
 
 impl Diagnostic {
+    /// The one way to make a diagnostic: what, the item at fault, and a hint, with the kind's
+    /// usual hint when none is given. Position and file are filled in by whoever knows them.
+    pub(crate) fn new(
+        kind: DiagnosticKind,
+        item: Option<Item>,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let hint = hint.or_else(|| default_hint(&kind).map(str::to_owned));
+        Diagnostic {
+            kind,
+            item,
+            position: None,
+            hint,
+            file: None,
+            needle: None,
+        }
+    }
+
     /// Error or warning.
     #[must_use]
     pub fn severity(&self) -> Severity {
@@ -391,6 +413,53 @@ fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// The usual hint for a kind of problem, when the finder has nothing more specific.
+fn default_hint(kind: &DiagnosticKind) -> Option<&'static str> {
+    Some(match kind {
+        DiagnosticKind::EmptyList("Recommend") => "list at least one step id",
+        DiagnosticKind::EmptyList(_) => {
+            "an empty `All` is always true and an empty `Any` never true: list at least one condition"
+        }
+        DiagnosticKind::BadAtLeast { .. } => {
+            "use `All` when every condition must hold, `Any` when one is enough"
+        }
+        DiagnosticKind::EscalateUnderNot(_) => {
+            "escalate on what is present; keep tests of absent symptoms in rules that only suggest"
+        }
+        DiagnosticKind::BadWeight(_) => {
+            "weights add up per diagnosis: use a positive number such as 1.0"
+        }
+        DiagnosticKind::TooDeep(_) => "flatten nested `All`s and `Any`s",
+        DiagnosticKind::Empty("source") => {
+            "cite the published source: authors or body, year, title, journal"
+        }
+        DiagnosticKind::Empty(_) => "write the text, or remove the entry",
+        DiagnosticKind::ReservedId(_) => {
+            "the report uses this id for the escalation step: choose another"
+        }
+        DiagnosticKind::PatternCycle(_) => {
+            "a pattern cannot use itself, directly or through other patterns"
+        }
+        DiagnosticKind::NoActions => "add `Suggest`, `Recommend`, `Escalate` or `Factor` to `then`",
+        DiagnosticKind::Unused { .. } => "refer to it from a rule, or remove it",
+        DiagnosticKind::DuplicateRule(_) => "remove one of the two rules",
+        DiagnosticKind::NoSteps => "list the steps that treat it in its `steps`",
+        _ => return None,
+    })
+}
+
+/// The hint for a reference to an id nothing declares: the closest known id, or what to do.
+pub(crate) fn unknown_hint<'a>(
+    what: &str,
+    id: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> String {
+    did_you_mean(id, known).map_or_else(
+        || format!("no {what} has this id; declare it, or check the spelling"),
+        |m| format!("did you mean `{m}`?"),
+    )
 }
 
 #[cfg(test)]

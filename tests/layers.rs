@@ -193,3 +193,38 @@ fn a_layer_replaces_the_training_section_and_its_mistakes_name_the_layer() {
     assert_eq!(e.file.as_deref(), Some("clinic.ron"));
     assert_eq!(e.position.map(|p| p.line), Some(8), "{e}");
 }
+
+/// A mistake in a layer is located as precisely as in a single file: at the reference, not at
+/// the rule's id.
+#[test]
+fn a_layer_points_at_the_reference_as_a_single_file_does() {
+    let body = r#"rules: [
+    Rule(id: "clinic_rule", when: Has(Fever), then: [Recommend(["no_such_step"])], source: "S"),
+],"#;
+    let Err(RuleSetError::Invalid(errors)) =
+        RuleSet::layered(BASE, &[("clinic.ron", &layer(body))])
+    else {
+        panic!("loaded with an unknown step");
+    };
+    let e = errors
+        .iter()
+        .find(|e| e.code() == "E0102")
+        .expect("unknown");
+    let line = "    Rule(id: \"clinic_rule\", when: Has(Fever), then: [Recommend([\"no_such_step\"])], source: \"S\"),";
+    let column = line.find("\"no_such_step\"").expect("in the line") + 1;
+    assert_eq!(e.position.map(|p| (p.line, p.column)), Some((3, column)));
+}
+
+/// A misspelt id in `disable` gets the same suggestion as any other reference.
+#[test]
+fn a_misspelt_disable_suggests_the_rule_meant() {
+    let text = layer(r#"disable: ["locked_kne"],"#);
+    let Err(RuleSetError::Invalid(errors)) = RuleSet::layered(BASE, &[("clinic.ron", &text)])
+    else {
+        panic!("disabled a rule that does not exist");
+    };
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("did you mean `locked_knee`?")
+    );
+}

@@ -84,67 +84,7 @@ impl RuleSet {
     /// [`RuleSetError::InFile`] when a file is not a rule file or layer;
     /// [`RuleSetError::Invalid`] with every error of the merged set, each naming its file.
     pub fn layered(base: (&str, &str), layers: &[(&str, &str)]) -> Result<RuleSet, RuleSetError> {
-        use crate::rules::layer::{Origins, apply};
-        use crate::rules::locate::IdIndex;
-        let in_file = |file: &str| {
-            let file = file.to_owned();
-            move |error| RuleSetError::InFile {
-                file,
-                error: Box::new(error),
-            }
-        };
-        let mut src: RuleSetSource =
-            parse_ron(base.1, crate::limits::MAX_RULE_FILE_BYTES).map_err(in_file(base.0))?;
-        let files: Vec<(&str, &str)> = std::iter::once(base)
-            .chain(layers.iter().copied())
-            .collect();
-        let indexes: Vec<IdIndex> = files.iter().map(|(_, text)| IdIndex::new(text)).collect();
-        let mut origins = Origins::base(&src, 0);
-        let mut found = Vec::new();
-        // Reports name every file's set and version: "runner_knee 0.1.0 + clinic 3".
-        let mut label = format!("{} {}", src.name, src.version);
-        for (i, (name, text)) in layers.iter().enumerate() {
-            let layer: crate::rules::Layer =
-                parse_ron(text, crate::limits::MAX_RULE_FILE_BYTES).map_err(in_file(name))?;
-            label = format!("{label} + {} {}", layer.name, layer.version);
-            for mut d in apply(&mut src, layer, i + 1, &mut origins) {
-                d.file = Some((*name).to_owned());
-                // The entry's declaration, or for a disabled rule its place in `disable`.
-                d.position = d.item.as_ref().and_then(|item| {
-                    let index = &indexes[i + 1];
-                    index
-                        .locate(text, item.kind.field(), &item.id, 0)
-                        .or_else(|| index.find_after(text, "disable", &format!("\"{}\"", item.id)))
-                });
-                found.push(d);
-            }
-        }
-        // The training section is checked again below, located in the file it came from.
-        let merged = validate(&src, None).into_iter().filter(|d| {
-            d.item
-                .as_ref()
-                .is_none_or(|i| i.kind != crate::ItemKind::Training)
-        });
-        let (name, text) = files[origins.training];
-        found.extend(
-            crate::rules::validate::validate_training(&src, text)
-                .into_iter()
-                .map(|mut d| {
-                    d.file = Some(name.to_owned());
-                    d
-                }),
-        );
-        for mut d in merged {
-            if let Some(file) = d.item.as_ref().and_then(|item| origins.file_of(item)) {
-                let (name, text) = files[file];
-                d.file = Some(name.to_owned());
-                d.position = d
-                    .item
-                    .as_ref()
-                    .and_then(|item| indexes[file].locate(text, item.kind.field(), &item.id, 0));
-            }
-            found.push(d);
-        }
+        let (src, label, found) = crate::rules::layer::load(base, layers)?;
         let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
             found.into_iter().partition(Diagnostic::is_error);
         if !errors.is_empty() {

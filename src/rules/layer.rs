@@ -3,8 +3,82 @@
 
 use std::collections::HashMap;
 
+use super::locate::IdIndex;
+use super::validate::{validate, validate_training};
 use super::{Action, Layer, RuleSetSource};
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, unknown_hint};
+use crate::error::RuleSetError;
+use crate::limits::MAX_RULE_FILE_BYTES;
+use crate::parse::parse_ron;
+
+/// Reads a base rule file and its layers, each as (file name, text), applies the layers in
+/// order and validates the merged set: the set, its label ("runner_knee 0.2.0 + clinic 3") and
+/// every problem found, each located in the file its item came from.
+///
+/// # Errors
+/// [`RuleSetError::InFile`] when a file is not a rule file or a layer.
+pub(crate) fn load(
+    base: (&str, &str),
+    layers: &[(&str, &str)],
+) -> Result<(RuleSetSource, String, Vec<Diagnostic>), RuleSetError> {
+    let in_file = |file: &str| {
+        let file = file.to_owned();
+        move |error| RuleSetError::InFile {
+            file,
+            error: Box::new(error),
+        }
+    };
+    let mut src: RuleSetSource = parse_ron(base.1, MAX_RULE_FILE_BYTES).map_err(in_file(base.0))?;
+    let files: Vec<(&str, &str)> = std::iter::once(base)
+        .chain(layers.iter().copied())
+        .collect();
+    let indexes: Vec<IdIndex> = files.iter().map(|(_, text)| IdIndex::new(text)).collect();
+    let mut origins = Origins::base(&src, 0);
+    let mut found = Vec::new();
+    // Reports name every file's set and version: "runner_knee 0.1.0 + clinic 3".
+    let mut label = format!("{} {}", src.name, src.version);
+    for (i, (name, text)) in layers.iter().enumerate() {
+        let layer: Layer = parse_ron(text, MAX_RULE_FILE_BYTES).map_err(in_file(name))?;
+        label = format!("{label} + {} {}", layer.name, layer.version);
+        for mut d in apply(&mut src, layer, i + 1, &mut origins) {
+            d.file = Some((*name).to_owned());
+            // The entry's declaration, or for a disabled rule its place in `disable`.
+            d.position = d.item.as_ref().and_then(|item| {
+                let index = &indexes[i + 1];
+                index
+                    .locate(text, item.kind.field(), &item.id, 0)
+                    .or_else(|| index.find_after(text, "disable", &format!("\"{}\"", item.id)))
+            });
+            found.push(d);
+        }
+    }
+    // The training section is checked again below, located in the file it came from.
+    let merged = validate(&src, None)
+        .into_iter()
+        .filter(|d| d.item.as_ref().is_none_or(|i| i.kind != ItemKind::Training));
+    let (name, text) = files[origins.training];
+    found.extend(validate_training(&src, text).into_iter().map(|mut d| {
+        d.file = Some(name.to_owned());
+        d
+    }));
+    for mut d in merged {
+        if let Some(file) = d.item.as_ref().and_then(|item| origins.file_of(item)) {
+            let (name, text) = files[file];
+            d.file = Some(name.to_owned());
+            // The reference at fault when there is one, as a single file would point at it.
+            d.position = d.item.as_ref().and_then(|item| {
+                let index = &indexes[file];
+                let field = item.kind.field();
+                match &d.needle {
+                    Some(n) => index.locate_in(text, field, &item.id, 0, n),
+                    None => index.locate(text, field, &item.id, 0),
+                }
+            });
+        }
+        found.push(d);
+    }
+    Ok((src, label, found))
+}
 
 /// Which file (by index) last defined each (list, id).
 #[derive(Debug, Default)]
@@ -126,17 +200,12 @@ pub(crate) fn apply(
     };
     let level_of =
         |src: &RuleSetSource, id: &str| src.rules.iter().find(|r| r.id == id).and_then(level);
-    let mut note = |kind: DiagnosticKind, item: ItemKind, id: &str| {
-        found.push(Diagnostic {
-            kind,
-            item: Some(Item {
-                kind: item,
-                id: id.to_owned(),
-            }),
-            position: None,
-            hint: None,
-            file: None,
-        });
+    let mut note = |kind: DiagnosticKind, item: ItemKind, id: &str, hint: Option<String>| {
+        let item = Item {
+            kind: item,
+            id: id.to_owned(),
+        };
+        found.push(Diagnostic::new(kind, Some(item), hint));
     };
     // Ids repeated inside the layer would silently overwrite each other.
     let mut seen = std::collections::HashSet::new();
@@ -174,6 +243,7 @@ pub(crate) fn apply(
                 },
                 kind,
                 id,
+                None,
             );
         }
     }
@@ -187,6 +257,7 @@ pub(crate) fn apply(
                 DiagnosticKind::RemovesEscalation(r.id.clone()),
                 ItemKind::Rule,
                 &r.id,
+                None,
             );
         }
     }
@@ -197,6 +268,7 @@ pub(crate) fn apply(
                 DiagnosticKind::RemovesEscalation(p.id.clone()),
                 ItemKind::Pattern,
                 &p.id,
+                None,
             );
         }
     }
@@ -206,12 +278,15 @@ pub(crate) fn apply(
                 what: "rule",
                 id: id.clone(),
             };
-            note(kind, ItemKind::Rule, id);
+            let known = src.rules.iter().map(|r| r.id.as_str());
+            let hint = unknown_hint("rule", id, known);
+            note(kind, ItemKind::Rule, id, Some(hint));
         } else if level_of(src, id).is_some() {
             note(
                 DiagnosticKind::RemovesEscalation(id.clone()),
                 ItemKind::Rule,
                 id,
+                None,
             );
         }
     }

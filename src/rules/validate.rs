@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 use super::locate::IdIndex;
 use super::satisfy::Implied;
 use super::{Action, Condition, RuleSetSource};
-use crate::diagnostic::{Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you_mean};
+use crate::diagnostic::{
+    Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you_mean, unknown_hint,
+};
 use crate::facts::Num;
 use crate::vocab::Symptom;
 
@@ -104,17 +106,14 @@ impl Validator<'_> {
             (Some((text, index)), None) => needle.and_then(|n| index.field(text, n)),
             _ => None,
         };
-        let hint = hint.or_else(|| default_hint(&kind).map(str::to_owned));
-        self.found.push(Diagnostic {
-            kind,
-            item: at.map(|a| Item {
-                kind: a.kind,
-                id: a.id.to_owned(),
-            }),
-            position,
-            hint,
-            file: None,
+        let item = at.map(|a| Item {
+            kind: a.kind,
+            id: a.id.to_owned(),
         });
+        let mut d = Diagnostic::new(kind, item, hint);
+        d.position = position;
+        d.needle = needle.map(str::to_owned);
+        self.found.push(d);
     }
 
     /// Records a problem of the value `field` of the `training` section, at the first
@@ -124,17 +123,13 @@ impl Validator<'_> {
             .located
             .as_ref()
             .and_then(|(text, index)| index.find_after(text, "training", needle));
-        let hint = hint.or_else(|| default_hint(&kind).map(str::to_owned));
-        self.found.push(Diagnostic {
-            kind,
-            item: Some(Item {
-                kind: ItemKind::Training,
-                id: field.to_owned(),
-            }),
-            position,
-            hint,
-            file: None,
-        });
+        let item = Item {
+            kind: ItemKind::Training,
+            id: field.to_owned(),
+        };
+        let mut d = Diagnostic::new(kind, Some(item), hint);
+        d.position = position;
+        self.found.push(d);
     }
 
     fn check(&mut self, src: &RuleSetSource) {
@@ -329,13 +324,7 @@ impl Validator<'_> {
     }
 
     fn unknown(&mut self, what: &'static str, id: &str, known: &HashSet<&str>, at: Option<At<'_>>) {
-        let hint = did_you_mean(id, known.iter().copied())
-            .map(|m| format!("did you mean `{m}`?"))
-            .or_else(|| {
-                Some(format!(
-                    "no {what} has this id; declare it, or check the spelling"
-                ))
-            });
+        let hint = Some(unknown_hint(what, id, known.iter().copied()));
         let needle = format!("\"{id}\"");
         self.push(
             K::UnknownReference {
@@ -635,32 +624,6 @@ fn is_date(s: &str) -> bool {
 }
 
 /// The hint a kind of problem gets when nothing more specific is known.
-fn default_hint(kind: &K) -> Option<&'static str> {
-    Some(match kind {
-        K::EmptyList("Recommend") => "list at least one step id",
-        K::EmptyList(_) => {
-            "an empty `All` is always true and an empty `Any` never true: list at least one condition"
-        }
-        K::BadAtLeast { .. } => {
-            "use `All` when every condition must hold, `Any` when one is enough"
-        }
-        K::EscalateUnderNot(_) => {
-            "escalate on what is present; keep tests of absent symptoms in rules that only suggest"
-        }
-        K::BadWeight(_) => "weights add up per diagnosis: use a positive number such as 1.0",
-        K::TooDeep(_) => "flatten nested `All`s and `Any`s",
-        K::Empty("source") => "cite the published source: authors or body, year, title, journal",
-        K::Empty(_) => "write the text, or remove the entry",
-        K::ReservedId(_) => "the report uses this id for the escalation step: choose another",
-        K::PatternCycle(_) => "a pattern cannot use itself, directly or through other patterns",
-        K::NoActions => "add `Suggest`, `Recommend`, `Escalate` or `Factor` to `then`",
-        K::Unused { .. } => "refer to it from a rule, or remove it",
-        K::DuplicateRule(_) => "remove one of the two rules",
-        K::NoSteps => "list the steps that treat it in its `steps`",
-        _ => return None,
-    })
-}
-
 /// The indices of the patterns in an order where each comes after every pattern it uses.
 /// Patterns in a cycle, or using one, are left out. Kahn's algorithm: iterative, so a long
 /// chain of patterns cannot exhaust the stack.
