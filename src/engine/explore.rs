@@ -7,8 +7,10 @@
 //! that escalates higher, and the differential can only gain weight, by unknown rules that
 //! suggest. That is what makes a question worth asking.
 
-use super::compile::{Atom, Compiled, Lazy, NOT_YET, Node, UNKNOWN};
-use super::eval::Run;
+use super::compiled::Compiled;
+use super::node::{Atom, Lazy, Node};
+use super::run::Run;
+use super::tri::Tri;
 use crate::facts::Facts;
 use crate::fields::{Field, Num};
 use crate::rules::Fact;
@@ -37,7 +39,7 @@ pub(crate) fn open_rules(c: &Compiled, f: &Facts, asked: &dyn Fn(Fact) -> bool) 
             f.pending |= Field::bit(field);
         }
     }
-    let mut values = vec![NOT_YET; c.patterns.len()];
+    let mut values = vec![None; c.patterns.len()];
     let mut x = Explorer {
         c,
         f: &f,
@@ -48,7 +50,7 @@ pub(crate) fn open_rules(c: &Compiled, f: &Facts, asked: &dyn Fn(Fact) -> bool) 
     };
     let mut open = Vec::new();
     for (i, rule) in c.rules.iter().enumerate() {
-        if rule.when.eval(x.f, &mut x.patterns) != UNKNOWN {
+        if rule.when.eval(x.f, &mut x.patterns) != Tri::Unknown {
             continue;
         }
         let mut facts = Vec::new();
@@ -120,7 +122,7 @@ impl Explorer<'_> {
                 );
             }
         };
-        if n.eval(f, &mut self.patterns) != UNKNOWN {
+        if n.eval(f, &mut self.patterns) != Tri::Unknown {
             return;
         }
         match n {
@@ -171,7 +173,7 @@ pub(crate) struct Stake {
 /// The facts worth asking about, most important first: those that could raise the escalation
 /// (highest level first), then those that could change the top diagnosis, then the rest never.
 pub(crate) fn stakes(c: &Compiled, run: &Run, open: &[Open]) -> Vec<(Fact, Stake)> {
-    use super::compile::CAction;
+    use super::compiled::Action as CAction;
     // What the open rules could still add to each diagnosis.
     let mut potential = vec![0.0; c.diagnoses.len()];
     for o in open {

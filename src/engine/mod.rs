@@ -1,8 +1,18 @@
 //! [`RuleSet`]: a rule file parsed, validated and compiled once, then evaluated many times.
 
-pub(crate) mod compile;
-pub(crate) mod eval;
+mod assemble;
+pub(crate) mod compiled;
+mod evidence;
 pub(crate) mod explore;
+mod index;
+pub(crate) mod lower;
+pub(crate) mod node;
+mod outcome;
+pub(crate) mod run;
+pub(crate) mod tri;
+
+pub(crate) use assemble::{report, rule_facts};
+pub use outcome::Outcome;
 
 use std::sync::{Arc, OnceLock};
 
@@ -15,7 +25,6 @@ use crate::report::Report;
 use crate::rules::RuleSetSource;
 use crate::rules::validate::validate;
 use crate::text::Text;
-use crate::vocab::Level;
 
 /// The default rule set's text, `rules/runner_knee.ron`, compiled into the crate.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/runner_knee.ron");
@@ -39,7 +48,7 @@ pub struct RuleSet {
 #[derive(Debug)]
 struct Inner {
     source: RuleSetSource,
-    compiled: compile::Compiled,
+    compiled: compiled::Compiled,
     warnings: Vec<Diagnostic>,
 }
 
@@ -90,7 +99,7 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleSetError::Invalid(errors));
         }
-        let mut compiled = compile::compile(&src);
+        let mut compiled = lower::compile(&src);
         compiled.label = Text::from(label);
         Ok(RuleSet {
             inner: Arc::new(Inner {
@@ -130,7 +139,7 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleSetError::Invalid(errors));
         }
-        let compiled = compile::compile(&source);
+        let compiled = lower::compile(&source);
         Ok(RuleSet {
             inner: Arc::new(Inner {
                 source,
@@ -148,7 +157,7 @@ impl RuleSet {
     }
 
     /// The compiled form, for the modules that read it (interview, explanation).
-    pub(crate) fn compiled(&self) -> &compile::Compiled {
+    pub(crate) fn compiled(&self) -> &compiled::Compiled {
         &self.inner.compiled
     }
 
@@ -166,9 +175,9 @@ impl RuleSet {
     #[must_use]
     pub fn evaluate(&self, assessment: &Assessment) -> Report {
         let facts = Facts::from_assessment(assessment);
-        let mut run = eval::Run::default();
-        eval::run(&self.inner.compiled, &facts, &mut run);
-        eval::report(&self.inner.compiled, &facts, &run)
+        let mut run = run::Run::default();
+        run::run(&self.inner.compiled, &facts, &mut run);
+        assemble::report(&self.inner.compiled, &facts, &run)
     }
 
     /// Evaluates into an [`Outcome`] kept by the caller: the level, the ranked differential
@@ -191,7 +200,7 @@ impl RuleSet {
     /// ```
     pub fn evaluate_into(&self, assessment: &Assessment, outcome: &mut Outcome) {
         let facts = Facts::from_assessment(assessment);
-        eval::run(&self.inner.compiled, &facts, &mut outcome.run);
+        run::run(&self.inner.compiled, &facts, &mut outcome.run);
         outcome.facts = Some(facts);
         // Comparing pointers first spares a reference-count update on every call.
         if !outcome
@@ -201,69 +210,6 @@ impl RuleSet {
         {
             outcome.rules = Some(self.clone());
         }
-    }
-}
-
-/// The result of [`RuleSet::evaluate_into`], kept between calls so that its memory is reused.
-/// Reads the level, the differential and the rules that fired without building a
-/// [`Report`]; text is borrowed from the rule set.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    rules: Option<RuleSet>,
-    facts: Option<Facts>,
-    run: eval::Run,
-}
-
-impl Outcome {
-    /// An empty outcome, ready for [`RuleSet::evaluate_into`].
-    #[must_use]
-    pub fn new() -> Outcome {
-        Outcome::default()
-    }
-
-    fn compiled(&self) -> Option<&compile::Compiled> {
-        self.rules.as_ref().map(|r| &r.inner.compiled)
-    }
-
-    /// The escalation level (`SelfCare` before any evaluation).
-    #[must_use]
-    pub fn level(&self) -> Level {
-        self.run.level
-    }
-
-    /// The differential, most likely first: each diagnosis id with its weight.
-    pub fn diagnoses(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
-        let c = self.compiled();
-        self.run
-            .ranked
-            .iter()
-            .filter_map(move |&d| Some((&*c?.diagnoses.get(d)?.id, self.run.weight[d])))
-    }
-
-    /// The id of the most likely diagnosis, if any rule suggested one.
-    #[must_use]
-    pub fn top(&self) -> Option<&str> {
-        self.diagnoses().next().map(|(id, _)| id)
-    }
-
-    /// The ids of the rules that fired, sorted.
-    pub fn fired(&self) -> impl Iterator<Item = &str> + '_ {
-        let c = self.compiled();
-        self.run
-            .fired
-            .iter()
-            .filter_map(move |&r| Some(&*c?.rules.get(r)?.id))
-    }
-
-    /// The full report of the last evaluation, as [`RuleSet::evaluate`] gives it; `None`
-    /// before the first.
-    #[must_use]
-    pub fn report(&self) -> Option<Report> {
-        Some(eval::report(
-            self.compiled()?,
-            self.facts.as_ref()?,
-            &self.run,
-        ))
     }
 }
 

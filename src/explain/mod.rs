@@ -7,7 +7,10 @@ mod why;
 pub use why::{Contribution, Explanation, Failed, Why, WhyNot};
 
 use crate::engine::RuleSet;
-use crate::engine::{compile, eval};
+use crate::engine::compiled;
+use crate::engine::node::Lazy;
+use crate::engine::tri::Tri;
+use crate::engine::{lower, run};
 use crate::facts::Facts;
 use crate::model::Assessment;
 use crate::rules::Condition;
@@ -37,9 +40,9 @@ impl RuleSet {
         let c = self.compiled();
         let src = self.source();
         let facts = Facts::from_assessment(assessment);
-        let mut run = eval::Run::default();
-        eval::run(c, &facts, &mut run);
-        let report = eval::report(c, &facts, &run);
+        let mut run = run::Run::default();
+        run::run(c, &facts, &mut run);
+        let report = crate::engine::report(c, &facts, &run);
 
         let mut diagnoses = Vec::with_capacity(report.diagnoses.len());
         let mut above: Option<f64> = None;
@@ -48,13 +51,13 @@ impl RuleSet {
             for &ri in &run.fired {
                 let rule = &c.rules[ri];
                 for a in &rule.then {
-                    if let compile::CAction::Suggest(di, w) = a
+                    if let compiled::Action::Suggest(di, w) = a
                         && c.diagnoses.get(*di).is_some_and(|x| x.id == d.id)
                     {
                         contributions.push(Contribution {
                             rule: rule.id.clone(),
                             weight: *w,
-                            facts: eval::rule_facts(c, &facts, ri),
+                            facts: crate::engine::rule_facts(c, &facts, ri),
                             source: rule.source.clone(),
                         });
                     }
@@ -74,8 +77,8 @@ impl RuleSet {
         // of its condition (the items of a top-level `All`) holding.
         let slots: std::collections::HashMap<&str, usize> =
             c.slots.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let mut values = vec![compile::NOT_YET; c.patterns.len()];
-        let mut patterns = compile::Lazy {
+        let mut values = vec![None; c.patterns.len()];
+        let mut patterns = Lazy {
             nodes: &c.patterns,
             values: &mut values,
         };
@@ -100,11 +103,11 @@ impl RuleSet {
                 let (mut held, mut failed) = (Vec::new(), Vec::new());
                 for part in &parts {
                     let text = ron::to_string(part).unwrap_or_else(|_| format!("{part:?}"));
-                    match compile::lower(part, &slots).eval(&facts, &mut patterns) {
-                        compile::TRUE => held.push(text),
+                    match lower::lower(part, &slots).eval(&facts, &mut patterns) {
+                        Tri::True => held.push(text),
                         v => failed.push(Failed {
                             condition: text,
-                            unknown: v == compile::UNKNOWN,
+                            unknown: v == Tri::Unknown,
                         }),
                     }
                 }

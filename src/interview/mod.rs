@@ -31,8 +31,8 @@ mod question;
 pub use question::{Answer, AnswerError, Pending, Question};
 
 use crate::engine::RuleSet;
-use crate::engine::eval;
 use crate::engine::explore::{self, Stake};
+use crate::engine::run;
 use crate::facts::Facts;
 use crate::model::Assessment;
 use crate::report::Report;
@@ -237,8 +237,8 @@ impl RuleSet {
         let c = self.compiled();
         let mut facts = Facts::from_assessment(assessment);
         facts.locations_open = places_open;
-        let mut run = eval::Run::default();
-        eval::run(c, &facts, &mut run);
+        let mut run = run::Run::default();
+        run::run(c, &facts, &mut run);
         let open = explore::open_rules(c, &facts, asked);
         explore::stakes(c, &run, &open)
     }

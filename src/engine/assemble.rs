@@ -1,135 +1,15 @@
-//! Runs a compiled rule set on the facts of one assessment and aggregates what fired into a
-//! [`Report`]. Only rules whose needs the facts meet are walked (the others cannot fire), in
-//! id order; nothing here depends on the order of the rules in the file.
+//! Assembles the [`Report`] of a run: the differential with the rules and facts behind each
+//! diagnosis, the escalation and its reasons, the steps in order, the factors with the
+//! runner's figures, the training figures and the plan. Text is shared with the compiled set.
 
-use super::compile::{Atom, CAction, Compiled, Lazy, NOT_YET, TRUE, Tri};
+use super::compiled::{self, Compiled};
+use super::evidence::{Words, describe, round};
+use super::run::Run;
+use super::tri::Tri;
 use crate::facts::{Facts, Num};
-use crate::model::Assessment;
 use crate::report::{Diagnosis, Escalation, Reason, Report, Step};
 use crate::text::Text;
-use crate::vocab::{History, Location, Onset, Symptom};
 use crate::vocab::{Level, Phase};
-
-/// How many of the top diagnoses contribute their catalogue steps.
-const DIAGNOSES_WITH_STEPS: usize = 3;
-
-/// Working memory and result of one evaluation, as indices into the compiled set. Reused
-/// across evaluations it allocates nothing once its vectors have grown to the rule set.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Run {
-    /// Value of each pattern, in dependency order.
-    patterns: Vec<Tri>,
-    /// Rules that might fire, as a bit set in id order.
-    candidates: Vec<u64>,
-    /// Rules that fired, in id order.
-    pub fired: Vec<usize>,
-    /// Summed weight per diagnosis; above 0 exactly when a rule suggested it.
-    pub weight: Vec<f64>,
-    /// Suggested diagnoses, most likely first.
-    pub ranked: Vec<usize>,
-    step_wanted: Vec<bool>,
-    /// Steps to report, in report order (without the escalation step).
-    pub steps: Vec<usize>,
-    /// Factors reported.
-    pub factor_on: Vec<bool>,
-    /// (level, rule, action) of every `Escalate` that fired, highest level first.
-    pub reasons: Vec<(Level, usize, usize)>,
-    pub level: Level,
-}
-
-/// Clears `v` and refills it with `n` copies of `x`, within its capacity once warm.
-fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
-    v.clear();
-    v.resize(n, x);
-}
-
-/// Evaluates the rule set on `facts` into `r`.
-pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
-    // Patterns are computed when a rule first reads one, then remembered.
-    refill(&mut r.patterns, c.patterns.len(), NOT_YET);
-    let mut patterns = Lazy {
-        nodes: &c.patterns,
-        values: &mut r.patterns,
-    };
-    // Only the rules the index says might fire, in id order.
-    refill(&mut r.candidates, c.index.words, 0);
-    c.index.candidates(facts, &mut r.candidates);
-    r.fired.clear();
-    for (w, &word) in r.candidates.iter().enumerate() {
-        let mut bits = word;
-        while bits != 0 {
-            let i = w * 64 + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let (Some(needs), Some(rule)) = (c.needs.get(i), c.rules.get(i)) else {
-                continue;
-            };
-            // A rule whose required facts are not there cannot be true: skip its tree.
-            if needs.met_by(facts)
-                && rule
-                    .residual
-                    .as_ref()
-                    .is_none_or(|rest| rest.eval(facts, &mut patterns) == TRUE)
-            {
-                r.fired.push(i);
-            }
-        }
-    }
-
-    refill(&mut r.weight, c.diagnoses.len(), 0.0);
-    refill(&mut r.step_wanted, c.steps.len(), false);
-    refill(&mut r.factor_on, c.factors.len(), false);
-    r.reasons.clear();
-    r.level = Level::SelfCare;
-    // Rules are in id order, so weights add up in the same order whatever the file's order
-    // (floating-point addition is not associative).
-    for &ri in &r.fired {
-        for (ai, action) in c.rules[ri].then.iter().enumerate() {
-            match action {
-                CAction::Suggest(d, w) => {
-                    // Weights are above 0 (validated): a positive sum means suggested.
-                    r.weight[*d] += *w;
-                }
-                CAction::Recommend(steps) => {
-                    for &s in steps {
-                        r.step_wanted[s] = true;
-                    }
-                }
-                CAction::Escalate(level, _) => {
-                    // Maximum, never assignment: no rule can lower what another raised.
-                    r.level = r.level.max(*level);
-                    r.reasons.push((*level, ri, ai));
-                }
-                CAction::Factor(f) => r.factor_on[*f] = true,
-            }
-        }
-    }
-
-    // Differential: by weight, ties by id, so the rule order cannot matter.
-    r.ranked.clear();
-    r.ranked
-        .extend((0..c.diagnoses.len()).filter(|&d| r.weight[d] > 0.0));
-    let (weight, diagnoses) = (&r.weight, &c.diagnoses);
-    r.ranked.sort_unstable_by(|&a, &b| {
-        weight[b]
-            .total_cmp(&weight[a])
-            .then_with(|| diagnoses[a].id_rank.cmp(&diagnoses[b].id_rank))
-    });
-
-    for &d in r.ranked.iter().take(DIAGNOSES_WITH_STEPS) {
-        for &s in &c.diagnoses[d].steps {
-            r.step_wanted[s] = true;
-        }
-    }
-    let serious = r.level >= Level::Doctor;
-    r.steps.clear();
-    for &(s, keeps_running) in &c.step_order {
-        if r.step_wanted[s] && !(serious && keeps_running) {
-            r.steps.push(s);
-        }
-    }
-    r.reasons
-        .sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-}
 
 /// The full report of a run. Text is shared with the compiled set, not copied.
 pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
@@ -148,7 +28,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
     let mut behind: Vec<(usize, usize)> = Vec::with_capacity(r.fired.len() * 2);
     for &ri in &r.fired {
         for a in &c.rules[ri].then {
-            if let CAction::Suggest(d, _) = a {
+            if let compiled::Action::Suggest(d, _) = a {
                 behind.push((*d, ri));
             }
         }
@@ -177,7 +57,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         let mut facts_behind = Distinct::default();
         for ri in rules() {
             for (atom, w) in &c.rules[ri].evidence_text {
-                if atom.eval(facts) == TRUE {
+                if atom.eval(facts) == Tri::True {
                     facts_behind.push(words(w));
                 }
             }
@@ -224,7 +104,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                 c.rules[ri]
                     .then
                     .iter()
-                    .any(|a| matches!(a, CAction::Factor(x) if *x == f))
+                    .any(|a| matches!(a, compiled::Action::Factor(x) if *x == f))
             });
             // The figure quotes the threshold of the first of them that sets one.
             let threshold = cf.figure.and_then(|m| {
@@ -257,7 +137,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         .filter_map(|&(level, ri, ai)| {
             let rule = &c.rules[ri];
             match rule.then.get(ai) {
-                Some(CAction::Escalate(_, text)) => Some(Reason {
+                Some(compiled::Action::Escalate(_, text)) => Some(Reason {
                     rule: rule.id.clone(),
                     level,
                     text: text.clone(),
@@ -328,26 +208,6 @@ impl Distinct {
     }
 }
 
-/// How a fact behind a firing reads: fixed words, or the runner's number with fixed words
-/// after it (" (at least 55)").
-#[derive(Debug, Clone)]
-pub(crate) enum Words {
-    Fixed(Text),
-    Number(Num, Text),
-}
-
-/// A leaf's words, written once at compile time as far as they do not depend on the runner.
-pub(crate) fn words(atom: Atom) -> Words {
-    match atom {
-        Atom::Number(n, cmp) => Words::Number(n, Text::from(format!(" ({cmp})"))),
-        // Facts are not read for any other atom.
-        _ => {
-            let empty = Facts::from_assessment(&Assessment::new(Onset::Chronic));
-            Words::Fixed(Text::from(describe(atom, &empty)))
-        }
-    }
-}
-
 /// The facts a fired rule matched, in words.
 pub(crate) fn rule_facts(c: &Compiled, facts: &Facts, rule: usize) -> Vec<Text> {
     let Some(r) = c.rules.get(rule) else {
@@ -355,55 +215,12 @@ pub(crate) fn rule_facts(c: &Compiled, facts: &Facts, rule: usize) -> Vec<Text> 
     };
     r.evidence_text
         .iter()
-        .filter(|(atom, _)| atom.eval(facts) == TRUE)
+        .filter(|(atom, _)| atom.eval(facts) == Tri::True)
         .map(|(atom, w)| match w {
             Words::Fixed(t) => t.clone(),
             Words::Number(..) => Text::from(describe(*atom, facts)),
         })
         .collect()
-}
-
-/// A true leaf in words, with the runner's number where there is one.
-fn describe(atom: Atom, f: &Facts) -> String {
-    fn named<T: Copy>(
-        all: &[T],
-        mask: u64,
-        name: fn(T) -> &'static str,
-        idx: fn(T) -> usize,
-    ) -> &'static str {
-        all.iter()
-            .find(|x| mask & (1 << idx(**x)) != 0)
-            .map_or("?", |x| name(*x))
-    }
-    match atom {
-        Atom::Symptom(m) => named(Symptom::ALL, m, Symptom::name, Symptom::index).to_owned(),
-        Atom::Location(m) => format!(
-            "location {}",
-            named(Location::ALL, u64::from(m), Location::name, Location::index)
-        ),
-        Atom::History(m) => format!(
-            "history {}",
-            named(History::ALL, u64::from(m), History::name, History::index)
-        ),
-        Atom::Onset(o) => format!("onset {o}"),
-        Atom::Mechanism(m) => format!("mechanism {m}"),
-        Atom::Sex(s) => format!("sex {s}"),
-        Atom::Number(n, cmp) => match f.number(n) {
-            Some(x) if x.is_infinite() => format!("{} unbounded, from 0 km ({cmp})", n.label()),
-            Some(x) => format!("{} {} ({cmp})", n.label(), round(x)),
-            None => n.label().to_owned(),
-        },
-        Atom::Downhill => "downhill running".to_owned(),
-        Atom::IntensityIncreased => "intensity increased".to_owned(),
-        Atom::NewToRunning => "new to running".to_owned(),
-        Atom::Surface(s) => format!("surface {s}"),
-        Atom::Missing(field) => format!("{} not given", crate::fields::label(field)),
-    }
-}
-
-fn round(x: f64) -> String {
-    let r = (x * 100.0).round() / 100.0;
-    format!("{r}")
 }
 
 #[cfg(test)]

@@ -1,0 +1,71 @@
+//! The facts behind a firing, in words: written once at compile time where they do not depend
+//! on the runner, with the runner's own number where they do.
+
+use super::node::Atom;
+use crate::facts::{Facts, Num};
+use crate::model::Assessment;
+use crate::text::Text;
+use crate::vocab::{History, Location, Onset, Symptom};
+
+/// How a fact behind a firing reads: fixed words, or the runner's number with fixed words
+/// after it (" (at least 55)").
+#[derive(Debug, Clone)]
+pub(crate) enum Words {
+    Fixed(Text),
+    Number(Num, Text),
+}
+
+/// A leaf's words, written once at compile time as far as they do not depend on the runner.
+pub(crate) fn words(atom: Atom) -> Words {
+    match atom {
+        Atom::Number(n, cmp) => Words::Number(n, Text::from(format!(" ({cmp})"))),
+        // Facts are not read for any other atom.
+        _ => {
+            let empty = Facts::from_assessment(&Assessment::new(Onset::Chronic));
+            Words::Fixed(Text::from(describe(atom, &empty)))
+        }
+    }
+}
+
+/// A true leaf in words, with the runner's number where there is one.
+pub(crate) fn describe(atom: Atom, f: &Facts) -> String {
+    fn named<T: Copy>(
+        all: &[T],
+        mask: u64,
+        name: fn(T) -> &'static str,
+        idx: fn(T) -> usize,
+    ) -> &'static str {
+        all.iter()
+            .find(|x| mask & (1 << idx(**x)) != 0)
+            .map_or("?", |x| name(*x))
+    }
+    match atom {
+        Atom::Symptom(m) => named(Symptom::ALL, m, Symptom::name, Symptom::index).to_owned(),
+        Atom::Location(m) => format!(
+            "location {}",
+            named(Location::ALL, u64::from(m), Location::name, Location::index)
+        ),
+        Atom::History(m) => format!(
+            "history {}",
+            named(History::ALL, u64::from(m), History::name, History::index)
+        ),
+        Atom::Onset(o) => format!("onset {o}"),
+        Atom::Mechanism(m) => format!("mechanism {m}"),
+        Atom::Sex(s) => format!("sex {s}"),
+        Atom::Number(n, cmp) => match f.number(n) {
+            Some(x) if x.is_infinite() => format!("{} unbounded, from 0 km ({cmp})", n.label()),
+            Some(x) => format!("{} {} ({cmp})", n.label(), round(x)),
+            None => n.label().to_owned(),
+        },
+        Atom::Downhill => "downhill running".to_owned(),
+        Atom::IntensityIncreased => "intensity increased".to_owned(),
+        Atom::NewToRunning => "new to running".to_owned(),
+        Atom::Surface(s) => format!("surface {s}"),
+        Atom::Missing(field) => format!("{} not given", crate::fields::label(field)),
+    }
+}
+
+pub(crate) fn round(x: f64) -> String {
+    let r = (x * 100.0).round() / 100.0;
+    format!("{r}")
+}
