@@ -47,7 +47,7 @@ impl Field {
 
     /// The number this field holds, if it is one.
     pub(crate) fn number(self) -> Option<Num> {
-        Num::ALL.iter().copied().find(|n| n.field() == self)
+        Num::of_field(self)
     }
 
     /// The field a mask's lowest bit stands for.
@@ -75,6 +75,14 @@ macro_rules! numbers {
             /// The field that holds it.
             pub(crate) fn field(self) -> Field {
                 match self { $( Num::$name => Field::$name ),+ }
+            }
+
+            /// The number a field holds, if it is one.
+            fn of_field(field: Field) -> Option<Num> {
+                match field {
+                    $( Field::$name => Some(Num::$name), )+
+                    _ => None,
+                }
             }
 
             /// Its name as a condition writes it (`Age`, `Acwr`).

@@ -116,17 +116,19 @@ pub(crate) struct Lazy<'a> {
 
 impl Patterns for Lazy<'_> {
     fn value(&mut self, f: &Facts, i: usize) -> Tri {
-        match self.values.get(i) {
-            Some(&Some(v)) => v,
-            Some(None) => {
-                // Patterns only use patterns before them (validated), so this terminates.
-                let nodes = self.nodes;
-                let v = nodes.get(i).map_or(Tri::Unknown, |n| n.eval(f, self));
-                self.values[i] = Some(v);
-                v
-            }
-            None => Tri::Unknown,
+        if let Some(&Some(v)) = self.values.get(i) {
+            return v;
         }
+        // Patterns only use patterns before them (validated), so this terminates.
+        let nodes = self.nodes;
+        let Some(node) = nodes.get(i) else {
+            return Tri::Unknown;
+        };
+        let v = node.eval(f, self);
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = Some(v);
+        }
+        v
     }
 }
 
