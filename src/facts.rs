@@ -41,9 +41,9 @@ pub(crate) struct Facts {
     /// by an interview while it can still ask about places; an assessment's list is complete
     /// once it names one place.
     pub locations_open: bool,
-    /// Fields (by [`field_bit`]) whose `Missing` reads unknown rather than true: an interview
+    /// Fields (by `Field::bit`) whose `Missing` reads unknown rather than true: an interview
     /// sets it for the fields it can still ask about.
-    pub pending: u16,
+    pub askable: u16,
     /// Last week's distance.
     pub previous_week: Option<f64>,
     /// The mean distance of up to four weeks before the current one.
@@ -185,7 +185,7 @@ impl Facts {
             new_to_running: t.new_to_running,
             numbers,
             locations_open: false,
-            pending: 0,
+            askable: 0,
             previous_week,
             chronic_mean,
             chronic_weeks: chronic.len(),

@@ -36,7 +36,7 @@ pub(crate) fn open_rules(c: &Compiled, f: &Facts, asked: &dyn Fn(Fact) -> bool) 
     let mut f = f.clone();
     for field in ASKABLE {
         if f.is_missing(field) && field_facts(field).iter().any(|x| !asked(*x)) {
-            f.pending |= Field::bit(field);
+            f.askable |= Field::bit(field);
         }
     }
     let mut values = vec![None; c.patterns.len()];

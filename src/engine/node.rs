@@ -64,7 +64,7 @@ impl Atom {
             Atom::IntensityIncreased => Tri::from_option(f.intensity_increased),
             Atom::NewToRunning => Tri::from_option(f.new_to_running),
             Atom::Surface(s) => Tri::from_option(f.surface.map(|x| x == s)),
-            Atom::Missing(field) if f.pending & crate::facts::Field::bit(field) != 0 => {
+            Atom::Missing(field) if f.askable & crate::facts::Field::bit(field) != 0 => {
                 Tri::Unknown
             }
             Atom::Missing(field) => Tri::known(f.is_missing(field)),

@@ -145,9 +145,9 @@ fn cmp_text(n: Num, cmp: Cmp) -> String {
     format!("{}({inner})", n.name())
 }
 
-/// What a condition implies about the facts when it holds: every entry must be so.
+/// What a condition requires of the facts when it holds: every entry must be so.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Facts {
+pub(crate) struct Required {
     lits: BTreeMap<Lit, bool>,
     /// Per numeric fact, the comparisons it must pass and the interval they leave.
     nums: BTreeMap<Num, (Interval, Vec<Cmp>)>,
@@ -163,7 +163,7 @@ fn field_name(mask: u16) -> &'static str {
     Field::of_bit(mask).map_or("?", Field::name)
 }
 
-impl Facts {
+impl Required {
     /// The reason these facts cannot all hold, unless it was found (and reported) in a
     /// pattern they came from.
     pub(crate) fn own_conflict(&self) -> Option<&str> {
@@ -174,7 +174,7 @@ impl Facts {
     }
 
     /// The same facts, as seen from a condition that uses the pattern they belong to.
-    pub(crate) fn inherited(&self) -> Facts {
+    pub(crate) fn inherited(&self) -> Required {
         let mut f = self.clone();
         if let Some((_, from_pattern)) = &mut f.conflict {
             *from_pattern = true;
@@ -182,8 +182,8 @@ impl Facts {
         f
     }
 
-    fn lit(l: Lit, value: bool) -> Facts {
-        let mut f = Facts::default();
+    fn lit(l: Lit, value: bool) -> Required {
+        let mut f = Required::default();
         f.add_lit(l, value);
         f
     }
@@ -271,7 +271,7 @@ impl Facts {
     }
 
     /// Both hold.
-    pub(crate) fn and(&mut self, other: &Facts) {
+    pub(crate) fn and(&mut self, other: &Required) {
         if self.conflict.is_none() {
             self.conflict.clone_from(&other.conflict);
         }
@@ -325,8 +325,8 @@ fn group_name(g: u8) -> &'static str {
 /// What a condition implies when true and when false.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Implied {
-    pub(crate) when_true: Facts,
-    pub(crate) when_false: Facts,
+    pub(crate) when_true: Required,
+    pub(crate) when_false: Required,
 }
 
 impl Implied {
@@ -367,8 +367,8 @@ impl Implied {
     /// out: the validator reports those on their own.
     pub(crate) fn leaf(c: &Condition) -> Implied {
         let both = |l: Lit| Implied {
-            when_true: Facts::lit(l, true),
-            when_false: Facts::lit(l, false),
+            when_true: Required::lit(l, true),
+            when_false: Required::lit(l, false),
         };
         match c {
             Condition::Has(x) => both(Lit::Has(*x)),
@@ -382,9 +382,9 @@ impl Implied {
             Condition::IntensityIncreased => both(Lit::IntensityIncreased),
             Condition::NewToRunning => both(Lit::NewToRunning),
             Condition::Missing(field) => {
-                let mut t = Facts::default();
+                let mut t = Required::default();
                 t.require(*field, true, "");
-                let mut f = Facts::default();
+                let mut f = Required::default();
                 f.require(*field, false, "");
                 Implied {
                     when_true: t,
@@ -393,9 +393,9 @@ impl Implied {
             }
             _ => match c.number() {
                 Some((n, cmp)) if in_domain(n, cmp) => {
-                    let mut t = Facts::default();
+                    let mut t = Required::default();
                     t.add_num(n, cmp);
-                    let mut f = Facts::default();
+                    let mut f = Required::default();
                     match negate(cmp) {
                         Some(neg) => f.add_num(n, neg),
                         None => f.require(n.field(), false, ""),
