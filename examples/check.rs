@@ -30,35 +30,32 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        match RuleSet::check(&text) {
-            Err(e) => {
+        // Whether the text is no rule file at all or a rule file with mistakes, every
+        // problem is a `Diagnostic`, printed one way.
+        let found = match RuleSet::check(&text) {
+            Ok(found) => found,
+            Err(e) => vec![patella::Diagnostic::from(e)],
+        };
+        for d in &found {
+            if d.is_error() {
                 errors += 1;
-                println!("{file}:{}: error[{}]: {}", e.position, e.code(), e.message);
-                if let Some(hint) = &e.hint {
-                    println!("    = help: {hint}");
-                }
-                if !e.expected.is_empty() {
-                    println!("    = note: expected one of: {}", e.expected.join(", "));
-                }
+            } else {
+                warnings += 1;
             }
-            Ok(found) => {
-                for d in &found {
-                    if d.is_error() {
-                        errors += 1;
-                    } else {
-                        warnings += 1;
-                    }
-                    let at = d.position.map(|p| format!(":{p}")).unwrap_or_default();
-                    println!(
-                        "{file}{at}: {}[{}]: {}",
-                        d.severity(),
-                        d.code(),
-                        d.message()
-                    );
-                    if let Some(hint) = &d.hint {
-                        println!("    = help: {hint}");
-                    }
-                }
+            let at = d.position.map(|p| format!(":{p}")).unwrap_or_default();
+            println!(
+                "{file}{at}: {}[{}]: {}",
+                d.severity(),
+                d.code(),
+                d.message()
+            );
+            if let Some(hint) = &d.hint {
+                println!("    = help: {hint}");
+            }
+            if let patella::DiagnosticKind::Parse { expected, .. } = &d.kind
+                && !expected.is_empty()
+            {
+                println!("    = note: expected one of: {}", expected.join(", "));
             }
         }
     }

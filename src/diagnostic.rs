@@ -204,6 +204,18 @@ impl std::error::Error for Diagnostic {}
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
 #[non_exhaustive]
 pub enum DiagnosticKind {
+    /// `E0001` to `E0007`: the text is not a rule file at all (see
+    /// [`ParseError::code`](crate::ParseError::code)); the same problem as a [`ParseError`],
+    /// as a diagnostic, so that a program can list every problem of a file one way.
+    #[error("{message}")]
+    Parse {
+        /// `E0001` to `E0007`.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+        /// The names that would have been valid, for an unknown name or field.
+        expected: Vec<&'static str>,
+    },
     /// `E0101`: two entries of one catalogue, or two rules, share an id.
     #[error("id `{id}` is already used by an earlier {what}")]
     DuplicateId {
@@ -318,6 +330,7 @@ impl DiagnosticKind {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
+            DiagnosticKind::Parse { code, .. } => code,
             DiagnosticKind::DuplicateId { .. } => "E0101",
             DiagnosticKind::UnknownReference { .. } => "E0102",
             DiagnosticKind::EmptyList(_) => "E0103",
@@ -529,15 +542,36 @@ mod tests {
             DiagnosticKind::NoSteps,
             DiagnosticKind::RemovesEscalation(String::new()),
             DiagnosticKind::BadDate(String::new()),
+            DiagnosticKind::BadTraining(String::new()),
         ];
-        let mut codes: Vec<&str> = kinds.iter().map(DiagnosticKind::code).collect();
-        let n = codes.len();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), n);
         for k in &kinds {
             let warning = k.code().starts_with('W');
             assert_eq!(warning, k.severity() == Severity::Warning, "{k:?}");
         }
+        // The codes, read from `code` itself rather than listed again here: each is given
+        // once, and each kind above has one of them.
+        let source = include_str!("diagnostic.rs");
+        let mut codes: Vec<&str> = source
+            .split("=> \"")
+            .skip(1)
+            .filter_map(|t| t.get(..5))
+            .filter(|t| t.starts_with("E0") || t.starts_with("W0"))
+            .collect();
+        let n = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "a code is given twice");
+        for k in &kinds {
+            assert!(codes.contains(&k.code()), "{k:?}");
+        }
+        assert_eq!(kinds.len(), n, "a kind is missing from this test");
+        // Parse problems carry the parser's own code, outside the validator's.
+        let parse = DiagnosticKind::Parse {
+            code: "E0001",
+            message: String::new(),
+            expected: Vec::new(),
+        };
+        assert!(!codes.contains(&parse.code()));
+        assert_eq!(parse.severity(), Severity::Error);
     }
 }

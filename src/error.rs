@@ -5,7 +5,7 @@
 //! Messages are lowercase, name the user's text in backticks, and carry a 1-based line and
 //! column wherever the problem sits in a file.
 
-use crate::diagnostic::{Diagnostic, Position};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Position};
 
 /// Text that is not valid RON for the expected type: a syntax error, an unknown name, a
 /// missing field. Names where, by line and column, and for a misspelt name the valid ones and
@@ -51,6 +51,21 @@ impl ParseError {
     }
 }
 
+impl From<ParseError> for Diagnostic {
+    /// A parse error as a diagnostic: its code, message, hint and position.
+    fn from(e: ParseError) -> Diagnostic {
+        let position = e.position;
+        let kind = DiagnosticKind::Parse {
+            code: e.code(),
+            message: e.message,
+            expected: e.expected,
+        };
+        let mut d = Diagnostic::new(kind, None, e.hint);
+        d.position = Some(position);
+        d
+    }
+}
+
 /// Why a rule set could not be loaded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -69,11 +84,28 @@ pub enum RuleSetError {
     },
     /// The file parsed, but its content has errors; every one is listed (warnings are not:
     /// see [`RuleSet::check`](crate::RuleSet::check)).
-    #[error("rule set has {} error{}:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    /// Its message is one line: the count, then each error, separated by `; `.
+    #[error("rule set has {} error{}: {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<Diagnostic>),
 }
 
 impl RuleSetError {
+    /// Every problem as a [`Diagnostic`], whatever kind of error this is: a parse error
+    /// becomes one diagnostic (with its file, for one of several files), a set with semantic
+    /// errors gives them all. One way to list, serialize or show any failure to load.
+    #[must_use]
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            RuleSetError::Parse(e) => vec![Diagnostic::from(e.clone())],
+            RuleSetError::InFile { file, error } => {
+                let mut d = Diagnostic::from((**error).clone());
+                d.file = Some(file.clone());
+                vec![d]
+            }
+            RuleSetError::Invalid(v) => v.clone(),
+        }
+    }
+
     /// The semantic errors, if that is what this error is (empty for a parse error).
     #[must_use]
     pub fn problems(&self) -> &[Diagnostic] {

@@ -45,3 +45,27 @@ fn the_ten_likeliest_mistakes_read_well() {
         "run with PATELLA_BLESS=1 to accept the new text"
     );
 }
+
+/// Every failure to load lists as diagnostics, one kind of problem: a file that is not a rule
+/// file (with its file, among several) as much as a rule file with mistakes. Messages are one
+/// line each.
+#[test]
+fn every_failure_to_load_lists_as_diagnostics_on_one_line() {
+    use patella::{DEFAULT_RULES, RuleSet};
+    let not_a_layer = "Layer(name: \"clinic\", version: \"1\", rules: [Rule(id: \"r\"";
+    let e = RuleSet::layered(("runner_knee.ron", DEFAULT_RULES), &[("clinic.ron", not_a_layer)])
+        .expect_err("not a layer");
+    let found = e.diagnostics();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].file.as_deref(), Some("clinic.ron"));
+    assert!(found[0].code().starts_with("E000"), "{}", found[0]);
+    assert!(found[0].position.is_some());
+
+    let two_mistakes = r#"RuleSet(name: "t", version: "1",
+        rules: [Rule(id: "a", when: Has(Fever), then: [Suggest("nope", 1.0)], source: "S 2020"),
+                Rule(id: "b", when: Has(Fever), then: [Suggest("nada", 1.0)], source: "S 2020")])"#;
+    let e = RuleSet::from_ron(two_mistakes).expect_err("unknown diagnoses");
+    assert_eq!(e.diagnostics().len(), 2);
+    assert!(!e.to_string().contains('\n'), "{e}");
+    assert!(e.to_string().starts_with("rule set has 2 errors: "), "{e}");
+}

@@ -114,13 +114,13 @@ pub enum Answer {
 #[non_exhaustive]
 pub enum AnswerError {
     /// A yes or no to a question that wants a number.
-    #[error("`{0:?}` wants a number")]
+    #[error("`{0}` wants a number")]
     NeedsNumber(Fact),
     /// A number to a yes-or-no question.
-    #[error("`{0:?}` wants yes, no or don't know")]
+    #[error("`{0}` wants yes, no or don't know")]
     NeedsYesNo(Fact),
     /// A number outside the valid range.
-    #[error("`{value}` is outside the valid range for `{fact:?}`, {lo} to {hi}")]
+    #[error("`{value}` is outside the valid range for `{fact}`, {lo} to {hi}")]
     OutOfRange {
         /// The question.
         fact: Fact,

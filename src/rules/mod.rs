@@ -149,6 +149,22 @@ pub enum Fact {
     Bmi,
 }
 
+impl std::fmt::Display for Fact {
+    /// As the rule language writes it: `Has(PainOnStairs)`, `Location(OuterKnee)`, `Age`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fact::Has(s) => write!(f, "Has({s})"),
+            Fact::Location(l) => write!(f, "Location({l})"),
+            Fact::Mechanism(m) => write!(f, "Mechanism({m})"),
+            Fact::Sex(s) => write!(f, "Sex({s})"),
+            Fact::Age => f.write_str("Age"),
+            Fact::DaysSinceOnset => f.write_str("DaysSinceOnset"),
+            Fact::PainScore => f.write_str("PainScore"),
+            Fact::Bmi => f.write_str("Bmi"),
+        }
+    }
+}
+
 /// The wording of a question about one fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "Question", deny_unknown_fields)]

@@ -278,7 +278,9 @@ impl Validator<'_> {
             self.push(K::TooDeep(MAX_DEPTH), at, None, None);
         }
         if let Some(why) = shape.implied.when_true.own_conflict() {
-            self.push(K::NeverTrue(why.to_owned()), at, None, Some(why.to_owned()));
+            let needle = conflict_needle(why);
+            let hint = Some(why.to_owned());
+            self.push(K::NeverTrue(why.to_owned()), at, needle.as_deref(), hint);
         }
     }
 
@@ -351,7 +353,9 @@ impl Validator<'_> {
             });
             let shape = self.condition(&p.when, &shapes, at, 1);
             if let Some(why) = shape.implied.when_true.own_conflict() {
-                self.push(K::NeverTrue(why.to_owned()), at, None, Some(why.to_owned()));
+                let needle = conflict_needle(why);
+                let hint = Some(why.to_owned());
+                self.push(K::NeverTrue(why.to_owned()), at, needle.as_deref(), hint);
             }
             shapes.insert(p.id.as_str(), shape);
         }
@@ -624,6 +628,14 @@ fn is_date(s: &str) -> bool {
 }
 
 /// The hint a kind of problem gets when nothing more specific is known.
+/// The condition to point at for a condition that can never hold: the last test the reason
+/// quotes (in "`Onset(Acute)` and `Onset(Chronic)` cannot both hold", the one that clashed),
+/// found in the file when it is written as quoted.
+fn conflict_needle(why: &str) -> Option<String> {
+    let quoted: Vec<&str> = why.split('`').skip(1).step_by(2).collect();
+    quoted.last().map(|q| (*q).to_owned())
+}
+
 /// The indices of the patterns in an order where each comes after every pattern it uses.
 /// Patterns in a cycle, or using one, are left out. Kahn's algorithm: iterative, so a long
 /// chain of patterns cannot exhaust the stack.
