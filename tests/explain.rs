@@ -86,3 +86,66 @@ fn explanations_round_trip_through_json() {
         assert_eq!(back, why, "{}", case.id);
     }
 }
+
+/// Every rule that fired is explained somewhere: behind a diagnosis, as an escalation reason,
+/// or for the factors and steps it added (a surface factor, say, which suggests nothing).
+#[test]
+fn every_fired_rule_is_explained() {
+    let rules = RuleSet::default();
+    let mut a = patella::Assessment::from_ron(
+        "(onset: Chronic, locations: [OuterKnee], present: [PainRunningDownhill], training: (surface: Road, downhill: true, weekly_km: [20.0, 30.0]))",
+    )
+    .expect("valid");
+    a.age = Some(30);
+    let why = rules.explain(&a);
+    assert!(
+        why.report
+            .fired
+            .iter()
+            .any(|r| r == "hard_or_uneven_surface")
+    );
+    for rule in &why.report.fired {
+        let behind_diagnosis = why
+            .diagnoses
+            .iter()
+            .any(|d| d.contributions.iter().any(|c| c.rule == *rule));
+        let escalated = why
+            .report
+            .escalation
+            .reasons
+            .iter()
+            .any(|r| r.rule == *rule);
+        let added = why.other_rules.iter().any(|o| o.rule == *rule);
+        assert!(
+            behind_diagnosis || escalated || added,
+            "`{rule}` is not explained"
+        );
+    }
+    let surface = why
+        .other_rules
+        .iter()
+        .find(|o| o.rule == "hard_or_uneven_surface")
+        .expect("explained");
+    assert_eq!(surface.factors, ["hard_or_uneven_surface"]);
+    assert!(
+        why.to_string()
+            .contains("`hard_or_uneven_surface` added factor hard_or_uneven_surface")
+    );
+    for case in files::cases() {
+        let why = rules.explain(&case.assessment);
+        for rule in &why.report.fired {
+            let explained = why
+                .diagnoses
+                .iter()
+                .any(|d| d.contributions.iter().any(|c| c.rule == *rule))
+                || why
+                    .report
+                    .escalation
+                    .reasons
+                    .iter()
+                    .any(|r| r.rule == *rule)
+                || why.other_rules.iter().any(|o| o.rule == *rule);
+            assert!(explained, "{}: `{rule}` is not explained", case.id);
+        }
+    }
+}

@@ -53,8 +53,11 @@ fn the_ten_likeliest_mistakes_read_well() {
 fn every_failure_to_load_lists_as_diagnostics_on_one_line() {
     use patella::{DEFAULT_RULES, RuleSet};
     let not_a_layer = "Layer(name: \"clinic\", version: \"1\", rules: [Rule(id: \"r\"";
-    let e = RuleSet::layered(("runner_knee.ron", DEFAULT_RULES), &[("clinic.ron", not_a_layer)])
-        .expect_err("not a layer");
+    let e = RuleSet::layered(
+        ("runner_knee.ron", DEFAULT_RULES),
+        &[("clinic.ron", not_a_layer)],
+    )
+    .expect_err("not a layer");
     let found = e.diagnostics();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].file.as_deref(), Some("clinic.ron"));

@@ -4,7 +4,7 @@
 
 mod why;
 
-pub use why::{Contribution, Explanation, Failed, Why, WhyNot};
+pub use why::{Added, Contribution, Explanation, Failed, Why, WhyNot};
 
 use crate::engine::RuleSet;
 use crate::engine::compiled;
@@ -73,6 +73,44 @@ impl RuleSet {
             above = Some(d.weight);
         }
 
+        // Every other rule that fired: what it added (factors, steps) and on which facts.
+        let mut other_rules = Vec::new();
+        for &ri in &run.fired {
+            let rule = &c.rules[ri];
+            let explained = rule.then.iter().any(|a| {
+                matches!(
+                    a,
+                    compiled::Action::Suggest(..) | compiled::Action::Escalate(..)
+                )
+            });
+            if explained {
+                continue;
+            }
+            let (mut factors, mut steps) = (Vec::new(), Vec::new());
+            for a in &rule.then {
+                match a {
+                    compiled::Action::Factor(f) => {
+                        factors.extend(c.factors.get(*f).map(|x| x.id.clone()))
+                    }
+                    compiled::Action::Recommend(ids) => {
+                        steps.extend(
+                            ids.iter()
+                                .filter_map(|s| c.steps.get(*s))
+                                .map(|s| s.id.clone()),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            other_rules.push(Added {
+                rule: rule.id.clone(),
+                facts: crate::engine::rule_facts(c, &facts, ri),
+                factors,
+                steps,
+                source: rule.source.clone(),
+            });
+        }
+
         // The closest a missing diagnosis came: its rule with the largest share of the parts
         // of its condition (the items of a top-level `All`) holding.
         let slots: std::collections::HashMap<&str, usize> =
@@ -137,6 +175,7 @@ impl RuleSet {
         Explanation {
             report,
             diagnoses,
+            other_rules,
             absent: absent
                 .into_iter()
                 .take(SHOWN_ABSENT)

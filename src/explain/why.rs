@@ -23,6 +23,25 @@ pub struct Explanation {
     /// Diagnoses that are not in the differential but came close: the rule that came
     /// closest and the parts of its condition that did not hold.
     pub absent: Vec<WhyNot>,
+    /// Every other rule that fired, for the contributing factors and steps it added: with
+    /// the diagnoses and the escalation's reasons, every fired rule is explained.
+    pub other_rules: Vec<Added>,
+}
+
+/// A fired rule that neither suggested a diagnosis nor escalated: what it added, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Added {
+    /// The rule.
+    pub rule: Text,
+    /// The facts it matched.
+    pub facts: Vec<Text>,
+    /// The contributing factors it reported, by id.
+    pub factors: Vec<Text>,
+    /// The steps it recommended, by id.
+    pub steps: Vec<Text>,
+    /// Its published source.
+    pub source: Text,
 }
 
 /// Why a diagnosis is in the differential, and where it ranks.
@@ -137,6 +156,33 @@ impl fmt::Display for Explanation {
                     w.held.len() + w.failed.len(),
                     failed.join(", ")
                 )?;
+            }
+        }
+        if !self.other_rules.is_empty() {
+            writeln!(f, "\nWhy these factors and steps:")?;
+            for a in &self.other_rules {
+                let mut added: Vec<String> = Vec::new();
+                if !a.factors.is_empty() {
+                    let ids: Vec<&str> = a.factors.iter().map(Text::as_str).collect();
+                    added.push(format!("factor {}", ids.join(", ")));
+                }
+                if !a.steps.is_empty() {
+                    let ids: Vec<&str> = a.steps.iter().map(Text::as_str).collect();
+                    added.push(format!("steps {}", ids.join(", ")));
+                }
+                let facts: Vec<&str> = a.facts.iter().map(Text::as_str).collect();
+                writeln!(
+                    f,
+                    "  `{}` added {}: {}",
+                    a.rule,
+                    added.join("; "),
+                    if facts.is_empty() {
+                        "its condition held".to_owned()
+                    } else {
+                        facts.join(", ")
+                    }
+                )?;
+                writeln!(f, "     source: {}", a.source)?;
             }
         }
         let e = &self.report.escalation;
