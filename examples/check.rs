@@ -10,6 +10,9 @@
 //! indented line. Exits with 1 when any file has an error (or cannot be read), 0 otherwise,
 //! warnings included, and 2 when called without files.
 
+mod support;
+use support::say;
+
 use std::process::ExitCode;
 
 use patella::RuleSet;
@@ -25,7 +28,7 @@ fn main() -> ExitCode {
         let text = match std::fs::read_to_string(file) {
             Ok(text) => text,
             Err(e) => {
-                println!("{file}: error: cannot read: {e}");
+                say!("{file}: error: cannot read: {e}");
                 errors += 1;
                 continue;
             }
@@ -43,24 +46,24 @@ fn main() -> ExitCode {
                 warnings += 1;
             }
             let at = d.position.map(|p| format!(":{p}")).unwrap_or_default();
-            println!(
+            say!(
                 "{file}{at}: {}[{}]: {}",
                 d.severity(),
                 d.code(),
                 d.message()
             );
             if let Some(hint) = &d.hint {
-                println!("    = help: {hint}");
+                say!("    = help: {hint}");
             }
             if let patella::DiagnosticKind::Parse { expected, .. } = &d.kind
                 && !expected.is_empty()
             {
-                println!("    = note: expected one of: {}", expected.join(", "));
+                say!("    = note: expected one of: {}", expected.join(", "));
             }
         }
     }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    println!(
+    say!(
         "{} file{}: {errors} error{}, {warnings} warning{}",
         files.len(),
         plural(files.len()),

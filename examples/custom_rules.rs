@@ -7,6 +7,9 @@
 //! cargo run --example custom_rules -- path/to/your-layer.ron
 //! ```
 
+mod support;
+use support::say;
+
 use std::process::ExitCode;
 
 use patella::{Assessment, DEFAULT_RULES, RuleSet};
@@ -31,9 +34,9 @@ fn main() -> ExitCode {
         }
     };
     for w in rules.warnings() {
-        println!("{w}");
+        say!("{w}");
     }
-    println!(
+    say!(
         "rule set: {} (version {})\n",
         rules.source().name,
         rules.source().version
@@ -53,8 +56,8 @@ fn main() -> ExitCode {
         }
     };
     let report = rules.evaluate(&runner);
-    println!("{report}");
-    println!(
+    say!("{report}");
+    say!(
         "fired: {}",
         report
             .fired

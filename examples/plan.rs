@@ -8,6 +8,9 @@
 //! FILE is an `Assessment` in RON with a training log. Exits 0 with a plan, 1 when the report
 //! has none (and says why), and 2 when the file cannot be read or parsed.
 
+mod support;
+use support::say;
+
 use std::process::ExitCode;
 
 use patella::{Assessment, Level, Report, RuleSet};
@@ -35,20 +38,20 @@ fn main() -> ExitCode {
     let rules = RuleSet::default();
     let report = rules.evaluate(&assessment);
 
-    println!("{file}: {:?}", report.escalation.level);
+    say!("{file}: {:?}", report.escalation.level);
     if let Some(top) = report.top() {
-        println!("Most likely: {}", top.name);
+        say!("Most likely: {}", top.name);
     }
-    println!();
+    say!();
     figures(&report);
-    println!();
+    say!();
     match &report.plan {
         Some(_) => {
             plan(&report);
             ExitCode::SUCCESS
         }
         None => {
-            println!("No return-to-running plan: {}.", why_none(&report));
+            say!("No return-to-running plan: {}.", why_none(&report));
             ExitCode::from(1)
         }
     }
@@ -57,10 +60,10 @@ fn main() -> ExitCode {
 /// The training figures, one per line, each with what it is read against.
 fn figures(r: &Report) {
     let l = &r.load;
-    println!("Training figures");
+    say!("Training figures");
     let row = |name: &str, value: Option<String>, note: String| {
         if let Some(v) = value {
-            println!("  {name:<16} {v:>6} km  {note}");
+            say!("  {name:<16} {v:>6} km  {note}");
         }
     };
     row("this week", l.week_km.map(km), String::new());
@@ -105,11 +108,11 @@ fn figures(r: &Report) {
             .unwrap_or_default(),
     );
     if !r.factors.is_empty() {
-        println!("\nWhat may have contributed");
+        say!("\nWhat may have contributed");
         for f in &r.factors {
             match &f.figure {
-                Some(fig) => println!("  - {}: {fig}", f.text),
-                None => println!("  - {}", f.text),
+                Some(fig) => say!("  - {}: {fig}", f.text),
+                None => say!("  - {}", f.text),
             }
         }
     }
@@ -118,19 +121,19 @@ fn figures(r: &Report) {
 /// The plan as a table, the exercises with their doses, and the sources of its numbers.
 fn plan(r: &Report) {
     let Some(p) = &r.plan else { return };
-    println!(
+    say!(
         "Return to running: start at {:.0}% of {} km a week, add at most {}% a week, pain at most {}/10",
         p.start_fraction * 100.0,
         km(p.recent_km),
         km(p.weekly_limit_pct),
         p.pain_limit
     );
-    println!();
-    println!(
+    say!();
+    say!(
         "  week  distance  change  if pain goes above {}/10",
         p.pain_limit
     );
-    println!("  ----  --------  ------  ----------------------------");
+    say!("  ----  --------  ------  ----------------------------");
     for w in &p.weeks {
         let change = if w.week == 1 {
             "start".to_owned()
@@ -141,7 +144,7 @@ fn plan(r: &Report) {
             || "rest from running, cross-train".to_owned(),
             |k| format!("repeat {} km", km(k)),
         );
-        println!("  {:>4}  {:>5} km  {change:>6}  {back}", w.week, km(w.km));
+        say!("  {:>4}  {:>5} km  {change:>6}  {back}", w.week, km(w.km));
     }
     let step = |id: &patella::Text| {
         r.steps.iter().find(|s| &s.id == id).map(|s| match &s.dose {
@@ -155,19 +158,19 @@ fn plan(r: &Report) {
         ("After each run", &p.after_runs),
     ] {
         if !ids.is_empty() {
-            println!("\n{heading}");
+            say!("\n{heading}");
             for s in ids.iter().filter_map(step) {
-                println!("  - {s}");
+                say!("  - {s}");
             }
         }
     }
-    println!("\nPain rule: {}", p.pain_rule);
-    println!("\nWhere the numbers come from");
+    say!("\nPain rule: {}", p.pain_rule);
+    say!("\nWhere the numbers come from");
     for (what, source) in ["start", "weekly growth", "pain limit", "length"]
         .iter()
         .zip(&p.sources)
     {
-        println!("  {what}: {source}");
+        say!("  {what}: {source}");
     }
 }
 

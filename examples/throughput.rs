@@ -13,6 +13,9 @@
 #[path = "../tests/support/generate.rs"]
 mod generate;
 
+mod support;
+use support::say;
+
 use std::time::Instant;
 
 use patella::{Level, Outcome, RuleSet};
@@ -64,7 +67,7 @@ fn main() {
         }
     }
     let secs = elapsed.as_secs_f64();
-    println!(
+    say!(
         "{n} assessments on {threads} thread{} in {:.3} s: {:.2} million a second, {:.0} ns each per thread",
         if threads == 1 { "" } else { "s" },
         secs,
@@ -72,6 +75,6 @@ fn main() {
         secs * 1e9 * threads as f64 / n as f64,
     );
     for (level, count) in Level::ALL.iter().zip(by_level) {
-        println!("  {:<15} {count}", level.name());
+        say!("  {:<15} {count}", level.name());
     }
 }

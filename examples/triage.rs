@@ -11,6 +11,9 @@
 //! and tells JSON by a leading `{`). A file that cannot be read or parsed prints
 //! `FILE:LINE:COLUMN: message` on stderr and exits with status 2.
 
+mod support;
+use support::say;
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -27,7 +30,7 @@ fn main() -> ExitCode {
             "--json" => json = true,
             "--explain" => explain = true,
             "-h" | "--help" => {
-                println!("{USAGE}");
+                say!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
             _ if file.is_none() => file = Some(arg),
@@ -58,7 +61,7 @@ fn main() -> ExitCode {
             serde_json::to_string_pretty(&report)
         };
         match text {
-            Ok(text) => println!("{text}"),
+            Ok(text) => say!("{text}"),
             Err(e) => {
                 eprintln!("triage: cannot write the report as JSON: {e}");
                 return ExitCode::FAILURE;
@@ -74,7 +77,7 @@ fn main() -> ExitCode {
             .take(3)
             .map(|d| d.id.as_str())
             .collect();
-        println!(
+        say!(
             "case {}: {}\n  expected {} with one of {:?} in the top three; got {} with {:?}: {}\n",
             case.id,
             case.summary,
@@ -89,9 +92,9 @@ fn main() -> ExitCode {
             }
         );
     }
-    println!("{report}");
+    say!("{report}");
     if explain {
-        println!("{}", rules.explain(&assessment));
+        say!("{}", rules.explain(&assessment));
     }
     ExitCode::SUCCESS
 }

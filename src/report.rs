@@ -15,8 +15,8 @@ use crate::vocab::{Level, Phase};
 /// Its text is shared with the rule set ([`Text`], which reads as `&str`):
 /// building a report copies no text, and a report outlives the rule set that made it.
 ///
-/// Serializes with the keys `rule_set`, `diagnoses`, `escalation`, `steps`, `factors` and
-/// `fired`; `Display` renders what a runner should read.
+/// Serializes with the keys `rule_set`, `diagnoses`, `escalation`, `steps`, `factors`, `load`,
+/// `plan` (when there is one) and `fired`; `Display` renders what a runner should read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Report {

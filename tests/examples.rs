@@ -397,3 +397,33 @@ fn plan_prints_the_itbs_runners_weeks_and_refuses_a_red_flag() {
     let out = plan(&["tests/broken/e0001-syntax.ron"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// An example whose reader goes away (`| head`) ends quietly: no "Broken pipe" panic.
+#[test]
+fn examples_end_quietly_when_the_output_pipe_closes() {
+    for args in [
+        vec!["plan"],
+        vec!["triage", "--", "--explain", "examples/assessments/itbs.ron"],
+        vec![
+            "check",
+            "--",
+            "rules/runner_knee.ron",
+            "tests/broken/ten-mistakes.ron",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example"])
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the example has written: its first write fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
