@@ -205,7 +205,7 @@ impl std::error::Error for Diagnostic {}
 #[non_exhaustive]
 pub enum DiagnosticKind {
     /// `E0001` to `E0007`: the text is not a rule file at all (see
-    /// [`ParseError::code`](crate::ParseError::code)); the same problem as a [`ParseError`],
+    /// [`ParseError::code`](crate::ParseError::code)); the same problem as a [`ParseError`](crate::ParseError),
     /// as a diagnostic, so that a program can list every problem of a file one way.
     #[error("{message}")]
     Parse {

@@ -144,7 +144,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         // The longest prefix that is a module, then the item after it, followed to its
         // declaration when it is declared once below that module.
         for k in (0..=segs.len()).rev() {
-            let Some(file) = by_module.get(&segs[..k].to_vec()) else {
+            let Some(file) = by_module.get(&segs[..k]) else {
                 continue;
             };
             let Some(item) = segs.get(k) else {
