@@ -302,6 +302,13 @@ pub enum DiagnosticKind {
     /// out of order, a plan without starts. The diagnostic's item names the value.
     #[error("{0}")]
     BadTraining(String),
+    /// `E0118`: a `Withhold` that names the escalation step, which no rule may hide.
+    #[error("withholds the escalation step `{0}`")]
+    WithholdsEscalation(String),
+    /// `E0119`: a step that overrides itself, or two steps that override each other, so that
+    /// neither could ever be shown.
+    #[error("step overrides `{0}`, which overrides it back")]
+    OverrideCycle(String),
     /// `W0204`: a layer disables a rule that escalates, replaces it with one that escalates
     /// less, or replaces a pattern that escalating rules rely on: the layer's authors take over
     /// that red flag.
@@ -348,6 +355,8 @@ impl DiagnosticKind {
             DiagnosticKind::TooMany { .. } => "E0115",
             DiagnosticKind::BadDate(_) => "E0116",
             DiagnosticKind::BadTraining(_) => "E0117",
+            DiagnosticKind::WithholdsEscalation(_) => "E0118",
+            DiagnosticKind::OverrideCycle(_) => "E0119",
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",
@@ -459,6 +468,12 @@ fn default_hint(kind: &DiagnosticKind) -> Option<&'static str> {
         DiagnosticKind::Unused { .. } => "refer to it from a rule, or remove it",
         DiagnosticKind::DuplicateRule(_) => "remove one of the two rules",
         DiagnosticKind::NoSteps => "list the steps that treat it in its `steps`",
+        DiagnosticKind::WithholdsEscalation(_) => {
+            "the escalation step tells the runner where to go: withhold other steps, never it"
+        }
+        DiagnosticKind::OverrideCycle(_) => {
+            "keep the override on the stricter step only: it wins when both would be shown"
+        }
         _ => return None,
     })
 }
@@ -543,6 +558,8 @@ mod tests {
             DiagnosticKind::RemovesEscalation(String::new()),
             DiagnosticKind::BadDate(String::new()),
             DiagnosticKind::BadTraining(String::new()),
+            DiagnosticKind::WithholdsEscalation(String::new()),
+            DiagnosticKind::OverrideCycle(String::new()),
         ];
         for k in &kinds {
             let warning = k.code().starts_with('W');

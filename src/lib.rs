@@ -42,7 +42,7 @@ pub use diagnostic::{Diagnostic, DiagnosticKind, Item, ItemKind, Severity};
 pub use dose::Dose;
 pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
 pub use error::{AssessmentError, ParseError, RuleSetError};
-pub use explain::{Added, Contribution, Explanation, Failed, Why, WhyNot};
+pub use explain::{Added, Contribution, Explanation, Failed, Why, WhyNot, WithheldStep};
 pub use interview::{Answer, AnswerError, Interview, Pending, Question};
 pub use limits::MAX_WEEKS;
 pub use model::{Assessment, TrainingLoad};

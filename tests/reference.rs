@@ -242,6 +242,7 @@ fn reference(src: &RuleSetSource, a: &Assessment) -> Answer {
                 Action::Factor(f) => {
                     factors.insert(f);
                 }
+                Action::Withhold { .. } => {}
                 other => panic!("the reference evaluator does not know {other:?}"),
             }
         }
@@ -261,12 +262,59 @@ fn reference(src: &RuleSetSource, a: &Assessment) -> Answer {
             .expect("known diagnosis");
         recommended.extend(def.steps.iter().map(String::as_str));
     }
+    // Left out: what a fired rule or a leading diagnosis withholds, what the level rules out,
+    // what its own condition does not allow, and what a stricter step shown beside it
+    // supersedes.
+    let mut withheld: BTreeSet<&str> = BTreeSet::new();
+    let mut withhold = |ids: &[String], tags: &[String]| {
+        for s in &src.steps {
+            if ids.contains(&s.id) || s.tags.iter().any(|t| tags.contains(t)) {
+                withheld.insert(s.id.as_str());
+            }
+        }
+    };
+    for r in &fired {
+        for action in &r.then {
+            if let Action::Withhold { steps, tags, .. } = action {
+                withhold(steps, tags);
+            }
+        }
+    }
+    for (d, _) in diagnoses.iter().take(3) {
+        let def = src.diagnoses.iter().find(|x| &x.id == d).expect("known");
+        if let Some(w) = &def.withhold {
+            withhold(&w.steps, &w.tags);
+        }
+    }
+    for s in &src.steps {
+        let below = match (s.below, s.keeps_running) {
+            (Some(b), true) => Some(b.min(Level::Doctor)),
+            (None, true) => Some(Level::Doctor),
+            (b, false) => b,
+        };
+        let late = matches!(s.phase, Phase::LongTerm | Phase::Prevention);
+        let condition = s.when.as_ref().is_none_or(|w| eval(src, a, w) == T::True);
+        if below.is_some_and(|b| level >= b) || (level >= Level::UrgentCare && late) || !condition {
+            withheld.insert(s.id.as_str());
+        }
+    }
+    let shown_before: Vec<&str> = src
+        .steps
+        .iter()
+        .filter(|s| recommended.contains(s.id.as_str()) && !withheld.contains(s.id.as_str()))
+        .map(|s| s.id.as_str())
+        .collect();
+    for s in &src.steps {
+        if shown_before.contains(&s.id.as_str()) {
+            withheld.extend(s.overrides.iter().map(String::as_str));
+        }
+    }
     let serious = level >= Level::Doctor;
     let mut steps: Vec<(Phase, usize, String)> = src
         .steps
         .iter()
         .enumerate()
-        .filter(|(_, s)| recommended.contains(s.id.as_str()) && !(serious && s.keeps_running))
+        .filter(|(_, s)| recommended.contains(s.id.as_str()) && !withheld.contains(s.id.as_str()))
         .map(|(i, s)| (s.phase, i, s.id.clone()))
         .collect();
     steps.sort();
@@ -283,6 +331,7 @@ fn reference(src: &RuleSetSource, a: &Assessment) -> Answer {
             .factors
             .iter()
             .filter(|f| factors.contains(f.id.as_str()))
+            .filter(|f| !(f.training && level >= Level::UrgentCare))
             .map(|f| f.id.clone())
             .collect(),
         reasons,

@@ -18,6 +18,15 @@ pub(crate) enum Action {
     Recommend(Vec<usize>),
     Escalate(Level, Text),
     Factor(usize),
+    /// An index into [`Compiled::withholds`].
+    Withhold(usize),
+}
+
+/// Steps to leave out, as indices (ids and tags expanded), and why.
+#[derive(Debug, Clone)]
+pub(crate) struct Withholding {
+    pub steps: Vec<usize>,
+    pub reason: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +54,9 @@ pub(crate) struct Diagnosis {
     pub steps: Vec<usize>,
     /// Place in id order, to break ties in the differential.
     pub id_rank: u32,
+    /// Its contraindications while among the top three: an index into
+    /// [`Compiled::withholds`].
+    pub withhold: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +66,12 @@ pub(crate) struct Step {
     pub text: Text,
     pub dose: Option<Arc<Dose>>,
     pub kind: Option<crate::rules::StepKind>,
+    /// Shown only when this holds.
+    pub when: Option<Node>,
+    /// Shown only below this level (`keeps_running` is `Doctor`).
+    pub below: Option<Level>,
+    /// Steps it supersedes when both would be shown.
+    pub overrides: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +80,8 @@ pub(crate) struct Factor {
     pub text: Text,
     pub advice: Text,
     pub figure: Option<Metric>,
+    /// A training-load factor, left out at `UrgentCare` and above.
+    pub training: bool,
 }
 
 /// A rule set ready to evaluate. Text is shared (`Text`), so a report takes its text
@@ -86,6 +106,8 @@ pub(crate) struct Compiled {
     /// keeps the runner running: kept apart from `steps` so the loop stays in cache.
     pub step_order: Vec<(usize, bool)>,
     pub factors: Vec<Factor>,
+    /// Every `Withhold` of the set: of the rules' actions and of the diagnoses.
+    pub withholds: Vec<Withholding>,
     /// The escalation step's id, and its text per level.
     pub escalation_id: Text,
     pub level_actions: Vec<Text>,

@@ -43,6 +43,26 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         pattern_atoms.push(atoms);
     }
     let steps_of = |ids: &[String]| ids.iter().filter_map(|s| step_ix.get(s).copied()).collect();
+    // Every Withhold, its tags expanded to the steps that carry them.
+    let withholds = std::cell::RefCell::new(Vec::new());
+    let withholding = |ids: &[String], tags: &[String], reason: &str| {
+        let mut steps: Vec<usize> = steps_of(ids);
+        steps.extend(
+            src.steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.tags.iter().any(|t| tags.contains(t)))
+                .map(|(i, _)| i),
+        );
+        steps.sort_unstable();
+        steps.dedup();
+        let mut all = withholds.borrow_mut();
+        all.push(compiled::Withholding {
+            steps,
+            reason: Text::from(reason),
+        });
+        all.len() - 1
+    };
 
     let mut rules: Vec<(compiled::Rule, Needs)> = src
         .rules
@@ -64,6 +84,11 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                             compiled::Action::Escalate(*level, Text::from(reason.as_str()))
                         }
                         Action::Factor(id) => compiled::Action::Factor(*factor_ix.get(id)?),
+                        Action::Withhold {
+                            steps,
+                            tags,
+                            reason,
+                        } => compiled::Action::Withhold(withholding(steps, tags, reason)),
                     })
                 })
                 .collect();
@@ -135,6 +160,10 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 source: Text::from(d.source.as_str()),
                 steps: steps_of(&d.steps),
                 id_rank,
+                withhold: d
+                    .withhold
+                    .as_ref()
+                    .map(|w| withholding(&w.steps, &w.tags, &w.reason)),
             })
             .collect(),
         steps: src
@@ -146,6 +175,14 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 text: Text::from(s.text.as_str()),
                 dose: s.dose.clone().map(Arc::new),
                 kind: s.kind,
+                when: s.when.as_ref().map(|w| lower(w, &slots)),
+                // Keeping running is advice for self-care: the same as `below: Doctor`.
+                below: match (s.below, s.keeps_running) {
+                    (Some(b), true) => Some(b.min(Level::Doctor)),
+                    (None, true) => Some(Level::Doctor),
+                    (b, false) => b,
+                },
+                overrides: steps_of(&s.overrides),
             })
             .collect(),
         step_order,
@@ -157,8 +194,10 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 text: Text::from(f.text.as_str()),
                 advice: Text::from(f.advice.as_str()),
                 figure: f.figure,
+                training: f.training,
             })
             .collect(),
+        withholds: withholds.into_inner(),
         escalation_id: Text::from(crate::report::ESCALATION_STEP),
         level_actions: Level::ALL.iter().map(|l| Text::from(l.action())).collect(),
         shoe_limit,

@@ -6,7 +6,7 @@ use super::compiled::{self, Compiled};
 use super::node::Lazy;
 use super::tri::Tri;
 use crate::facts::Facts;
-use crate::vocab::Level;
+use crate::vocab::{Level, Phase};
 
 /// How many of the top diagnoses contribute their catalogue steps.
 pub(crate) const DIAGNOSES_WITH_STEPS: usize = 3;
@@ -28,6 +28,12 @@ pub(crate) struct Run {
     step_wanted: Vec<bool>,
     /// Steps to report, in report order (without the escalation step).
     pub steps: Vec<usize>,
+    /// Per step, left out of the report.
+    blocked: Vec<bool>,
+    /// Per step, the step that supersedes it, if one would be shown.
+    overridden: Vec<Option<usize>>,
+    /// The wanted steps left out, and why, in the order decided.
+    pub withheld: Vec<(usize, Withheld)>,
     /// Factors reported.
     pub factor_on: Vec<bool>,
     /// (level, rule, action) of every `Escalate` that fired, highest level first.
@@ -39,6 +45,94 @@ pub(crate) struct Run {
 fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.clear();
     v.resize(n, x);
+}
+
+/// Why a step that was wanted is left out of the report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Withheld {
+    /// A fired rule's `Withhold`: the rule, and the withholding.
+    Rule(usize, usize),
+    /// A contraindication of a diagnosis among the top three: the diagnosis.
+    Diagnosis(usize),
+    /// The level: no keep-running or self-care-only advice at `Doctor` and above, no
+    /// rehabilitation or prevention at `UrgentCare` and above.
+    Level,
+    /// The step's own condition does not hold.
+    Condition,
+    /// A stricter step shown beside it supersedes it.
+    Override(usize),
+}
+
+/// Marks a wanted step as left out, keeping the first reason.
+fn block(r: &mut Run, s: usize, why: Withheld) {
+    if r.step_wanted.get(s) == Some(&true) && r.blocked.get(s) == Some(&false) {
+        r.blocked[s] = true;
+        r.withheld.push((s, why));
+    }
+}
+
+/// Decides which wanted steps are left out, and why: the contraindications of fired rules and
+/// of the leading diagnoses, the level's gates, each step's own condition, and stricter steps
+/// superseding milder ones. Only ever removes steps.
+fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
+    refill(&mut r.blocked, c.steps.len(), false);
+    r.withheld.clear();
+    for fi in 0..r.fired.len() {
+        let ri = r.fired[fi];
+        for action in &c.rules[ri].then {
+            if let compiled::Action::Withhold(w) = action {
+                for &s in &c.withholds[*w].steps {
+                    block(r, s, Withheld::Rule(ri, *w));
+                }
+            }
+        }
+    }
+    for di in 0..r.ranked.len().min(DIAGNOSES_WITH_STEPS) {
+        let d = r.ranked[di];
+        if let Some(w) = c.diagnoses[d].withhold {
+            for &s in &c.withholds[w].steps {
+                block(r, s, Withheld::Diagnosis(d));
+            }
+        }
+    }
+    let level = r.level;
+    for (s, step) in c.steps.iter().enumerate() {
+        let too_serious = step.below.is_some_and(|b| level >= b)
+            || (level >= Level::UrgentCare
+                && matches!(step.phase, Phase::LongTerm | Phase::Prevention));
+        if too_serious {
+            block(r, s, Withheld::Level);
+        }
+    }
+    for (s, step) in c.steps.iter().enumerate() {
+        if let Some(when) = &step.when
+            && r.step_wanted[s]
+            && !r.blocked[s]
+        {
+            let mut patterns = Lazy {
+                nodes: &c.patterns,
+                values: &mut r.patterns,
+            };
+            if when.eval(facts, &mut patterns) != Tri::True {
+                block(r, s, Withheld::Condition);
+            }
+        }
+    }
+    // A stricter step that would be shown supersedes the milder ones it names; decided on the
+    // steps as they stand before any override, so the order of the file cannot matter.
+    refill(&mut r.overridden, c.steps.len(), None);
+    for (s, step) in c.steps.iter().enumerate() {
+        if r.step_wanted[s] && !r.blocked[s] {
+            for &o in &step.overrides {
+                r.overridden[o].get_or_insert(s);
+            }
+        }
+    }
+    for o in 0..c.steps.len() {
+        if let Some(s) = r.overridden[o] {
+            block(r, o, Withheld::Override(s));
+        }
+    }
 }
 
 /// Evaluates the rule set on `facts` into `r`.
@@ -98,6 +192,8 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
                     r.reasons.push((*level, ri, ai));
                 }
                 compiled::Action::Factor(f) => r.factor_on[*f] = true,
+                // Applied below, once the steps wanted are known.
+                compiled::Action::Withhold(_) => {}
             }
         }
     }
@@ -118,10 +214,16 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
             r.step_wanted[s] = true;
         }
     }
-    let serious = r.level >= Level::Doctor;
+    withhold(c, facts, r);
+    // Training-load factors are beside the point when the runner must be seen today.
+    if r.level >= Level::UrgentCare {
+        for (on, f) in r.factor_on.iter_mut().zip(&c.factors) {
+            *on &= !f.training;
+        }
+    }
     r.steps.clear();
-    for &(s, keeps_running) in &c.step_order {
-        if r.step_wanted[s] && !(serious && keeps_running) {
+    for &(s, _) in &c.step_order {
+        if r.step_wanted[s] && !r.blocked[s] {
             r.steps.push(s);
         }
     }

@@ -4,7 +4,7 @@
 
 mod why;
 
-pub use why::{Added, Contribution, Explanation, Failed, Why, WhyNot};
+pub use why::{Added, Contribution, Explanation, Failed, Why, WhyNot, WithheldStep};
 
 use crate::engine::RuleSet;
 use crate::engine::compiled;
@@ -111,6 +111,43 @@ impl RuleSet {
             });
         }
 
+        // Steps recommended but left out, and what left them out.
+        let withheld = run
+            .withheld
+            .iter()
+            .map(|&(s, why)| {
+                let step = c.steps[s].id.clone();
+                let (by, reason) = match why {
+                    run::Withheld::Rule(ri, w) => {
+                        (c.rules[ri].id.clone(), c.withholds[w].reason.clone())
+                    }
+                    run::Withheld::Diagnosis(d) => {
+                        let diagnosis = &c.diagnoses[d];
+                        let reason = diagnosis
+                            .withhold
+                            .map_or_else(|| Text::from(""), |w| c.withholds[w].reason.clone());
+                        (diagnosis.id.clone(), reason)
+                    }
+                    run::Withheld::Level => (
+                        Text::from("level"),
+                        Text::from(format!(
+                            "not given at {}: no advice to keep running or to manage alone from Doctor up, no rehabilitation or prevention from UrgentCare up",
+                            run.level
+                        )),
+                    ),
+                    run::Withheld::Condition => (
+                        step.clone(),
+                        Text::from("the step's own condition does not hold for this runner"),
+                    ),
+                    run::Withheld::Override(o) => (
+                        c.steps[o].id.clone(),
+                        Text::from(format!("superseded by the stricter step `{}`", c.steps[o].id)),
+                    ),
+                };
+                WithheldStep { step, by, reason }
+            })
+            .collect();
+
         // The closest a missing diagnosis came: its rule with the largest share of the parts
         // of its condition (the items of a top-level `All`) holding.
         let slots: std::collections::HashMap<&str, usize> =
@@ -176,6 +213,7 @@ impl RuleSet {
             report,
             diagnoses,
             other_rules,
+            withheld,
             absent: absent
                 .into_iter()
                 .take(SHOWN_ABSENT)

@@ -26,6 +26,22 @@ pub struct Explanation {
     /// Every other rule that fired, for the contributing factors and steps it added: with
     /// the diagnoses and the escalation's reasons, every fired rule is explained.
     pub other_rules: Vec<Added>,
+    /// Steps that were recommended but left out of the report, and why.
+    pub withheld: Vec<WithheldStep>,
+}
+
+/// A step recommended (by a rule or a diagnosis's catalogue) but left out of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WithheldStep {
+    /// The step, by id.
+    pub step: Text,
+    /// What left it out: a rule's id, a diagnosis's id (its contraindications), the stricter
+    /// step's id that superseded it, `level` for the level's gates, or the step's own id when
+    /// its condition does not hold.
+    pub by: Text,
+    /// Why.
+    pub reason: Text,
 }
 
 /// A fired rule that neither suggested a diagnosis nor escalated: what it added, and why.
@@ -183,6 +199,12 @@ impl fmt::Display for Explanation {
                     }
                 )?;
                 writeln!(f, "     source: {}", a.source)?;
+            }
+        }
+        if !self.withheld.is_empty() {
+            writeln!(f, "\nSteps left out:")?;
+            for x in &self.withheld {
+                writeln!(f, "  {} (by `{}`): {}", x.step, x.by, x.reason)?;
             }
         }
         let e = &self.report.escalation;

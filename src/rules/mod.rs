@@ -207,6 +207,27 @@ pub struct DiagnosisDef {
     /// The steps that treat it, by id.
     #[serde(default)]
     pub steps: Vec<String>,
+    /// Steps never to give while this diagnosis is among the top three, whoever recommended
+    /// them: the contraindications of the condition (no ice or compression on a suspected
+    /// clot, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withhold: Option<Withhold>,
+}
+
+/// Steps to leave out of a report, by id or by tag, and why. Withholding only removes steps: it
+/// can never add one, lower an escalation, or hide the escalation step (validation refuses that,
+/// `E0118`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withhold {
+    /// Steps, by id.
+    #[serde(default)]
+    pub steps: Vec<String>,
+    /// Every step carrying one of these tags (a step's `tags`).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Why, in words a clinician reads in an explanation.
+    pub reason: String,
 }
 
 /// A treatment step of the catalogue.
@@ -235,6 +256,22 @@ pub struct StepDef {
     /// Why the advice and its dose read as they do, and what the source does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Words that group steps for withholding (`cold`, `compression`, `impact`, ...): a rule's
+    /// or a diagnosis's `Withhold` can name a tag instead of listing steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Shown only when this condition holds (true, not unknown): weight-loss advice only with
+    /// a BMI of 25 or more, say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Shown only below this level: advice that suits self-care but not a runner who must see
+    /// a doctor (a week or two of cutting back, say). `keeps_running` is the same as `Doctor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<Level>,
+    /// Steps this one supersedes when both would be shown, by id: the stricter advice wins
+    /// (keep weight off the leg over walking as the pain allows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 /// What sort of exercise a step is: a return-to-running plan puts cross-training on the days
@@ -263,6 +300,10 @@ pub struct FactorDef {
     /// The runner's figure to quote with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<Metric>,
+    /// A training-load factor (distance, pace, shoes, surface): left out of a report at
+    /// `UrgentCare` and above, where it is beside the point.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub training: bool,
     /// Published source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -421,6 +462,17 @@ pub enum Action {
     Escalate(Level, String),
     /// Reports this contributing factor.
     Factor(String),
+    /// Leaves these steps out of the report, whoever recommended them.
+    Withhold {
+        /// Steps, by id.
+        #[serde(default)]
+        steps: Vec<String>,
+        /// Every step carrying one of these tags.
+        #[serde(default)]
+        tags: Vec<String>,
+        /// Why, in words a clinician reads in an explanation.
+        reason: String,
+    },
 }
 
 impl Condition {

@@ -171,6 +171,11 @@ impl Validator<'_> {
         );
         self.ids(ItemKind::Rule, src.rules.iter().map(|r| r.id.as_str()));
 
+        let tags: HashSet<&str> = src
+            .steps
+            .iter()
+            .flat_map(|s| s.tags.iter().map(String::as_str))
+            .collect();
         let nth = occurrences(src.diagnoses.iter().map(|d| d.id.as_str()));
         for (d, &nth) in src.diagnoses.iter().zip(&nth) {
             let at = Some(At {
@@ -187,6 +192,9 @@ impl Validator<'_> {
             if d.steps.is_empty() {
                 self.push(K::NoSteps, at, None, None);
             }
+            if let Some(w) = &d.withhold {
+                self.withhold(&w.steps, &w.tags, &w.reason, &steps, &tags, at);
+            }
         }
         let nth = occurrences(src.steps.iter().map(|s| s.id.as_str()));
         for (s, &nth) in src.steps.iter().zip(&nth) {
@@ -199,6 +207,24 @@ impl Validator<'_> {
                 self.push(K::ReservedId(RESERVED_STEP), at, None, None);
             }
             self.non_empty(&[("text", &s.text)], at);
+            for o in &s.overrides {
+                if !steps.contains(o.as_str()) {
+                    self.unknown("step", o, &steps, at);
+                    continue;
+                }
+                let back = src
+                    .steps
+                    .iter()
+                    .any(|t| t.id == *o && t.overrides.contains(&s.id));
+                if *o == s.id || back {
+                    self.push(
+                        K::OverrideCycle(o.clone()),
+                        at,
+                        Some(&format!("\"{o}\"")),
+                        None,
+                    );
+                }
+            }
         }
         let nth = occurrences(src.factors.iter().map(|f| f.id.as_str()));
         for (f, &nth) in src.factors.iter().zip(&nth) {
@@ -214,6 +240,19 @@ impl Validator<'_> {
             self.training(t, &diagnoses);
         }
         let patterns = self.patterns(src);
+        // A step shown only when a condition holds: the condition is checked like a rule's.
+        let nth = occurrences(src.steps.iter().map(|s| s.id.as_str()));
+        for (s, &nth) in src.steps.iter().zip(&nth) {
+            if let Some(when) = &s.when {
+                let at = Some(At {
+                    kind: ItemKind::Step,
+                    id: &s.id,
+                    nth,
+                });
+                let shape = self.condition(when, &patterns, at, 1);
+                self.shape_problems(&shape, at);
+            }
+        }
         let nth = occurrences(src.rules.iter().map(|r| r.id.as_str()));
         for (r, &nth) in src.rules.iter().zip(&nth) {
             let at = Some(At {
@@ -257,6 +296,11 @@ impl Validator<'_> {
                         escalates = true;
                         self.non_empty(&[("reason", reason)], at);
                     }
+                    Action::Withhold {
+                        steps: ids,
+                        tags: named,
+                        reason,
+                    } => self.withhold(ids, named, reason, &steps, &tags, at),
                 }
             }
             if escalates && let Some(symptom) = shape.negated {
@@ -337,6 +381,36 @@ impl Validator<'_> {
             Some(&needle),
             hint,
         );
+    }
+
+    /// Checks a `Withhold`: it names something, only steps and tags that exist, never the
+    /// escalation step, and says why.
+    fn withhold(
+        &mut self,
+        ids: &[String],
+        named: &[String],
+        reason: &str,
+        steps: &HashSet<&str>,
+        tags: &HashSet<&str>,
+        at: Option<At<'_>>,
+    ) {
+        if ids.is_empty() && named.is_empty() {
+            self.push(K::EmptyList("Withhold"), at, Some("Withhold"), None);
+        }
+        for id in ids {
+            if id == RESERVED_STEP {
+                let needle = format!("\"{id}\"");
+                self.push(K::WithholdsEscalation(id.clone()), at, Some(&needle), None);
+            } else if !steps.contains(id.as_str()) {
+                self.unknown("step", id, steps, at);
+            }
+        }
+        for tag in named {
+            if !tags.contains(tag.as_str()) {
+                self.unknown("tag", tag, tags, at);
+            }
+        }
+        self.non_empty(&[("reason", reason)], at);
     }
 
     /// Analyses every pattern once, dependencies first, and reports cycles. Patterns in or
@@ -535,8 +609,15 @@ impl Validator<'_> {
                     Action::Factor(id) => {
                         factored.insert(id.as_str());
                     }
-                    Action::Escalate(..) => {}
+                    Action::Escalate(..) | Action::Withhold { .. } => {}
                 }
+            }
+        }
+        for s in &src.steps {
+            if let Some(when) = &s.when {
+                referenced_patterns(when, &mut |id| {
+                    used_patterns.insert(id);
+                });
             }
         }
         for p in &src.patterns {

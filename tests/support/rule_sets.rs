@@ -116,6 +116,12 @@ fn action(diagnoses: usize, steps: usize) -> impl Strategy<Value = Action> {
             .prop_map(|s| Action::Recommend(s.into_iter().map(|i| format!("s{i}")).collect())),
         1 => pick(Level::ALL).prop_map(|l| Action::Escalate(l, "Reason.".to_owned())),
         1 => Just(Action::Factor("f0".to_owned())),
+        1 => (proptest::collection::vec(0..steps, 0..2), any::<bool>()).prop_map(|(s, tag)| Action::Withhold {
+            steps: s.into_iter().map(|i| format!("s{i}")).collect(),
+            // Every set tags step 0 with `t0`, so a Withhold always names something.
+            tags: if tag { vec!["t0".to_owned()] } else { vec!["t0".to_owned(), "t1".to_owned()] },
+            reason: "Reason.".to_owned(),
+        }),
     ]
 }
 
@@ -165,9 +171,24 @@ pub fn rule_set() -> impl Strategy<Value = RuleSetSource> {
                     ))
                     .expect("step");
                     step.keeps_running = keeps[s];
+                    // Tags to withhold by; a step shown only with a symptom present; a
+                    // stricter step superseding the next one.
+                    step.tags = vec![format!("t{}", s % 2)];
+                    if s == 4 {
+                        step.when = Some(Condition::Has(SYMPTOMS[0]));
+                    }
+                    if s == 2 {
+                        step.overrides = vec!["s3".to_owned()];
+                    }
+                    if s == 5 {
+                        step.below = Some(Level::UrgentCare);
+                    }
                     step
                 })
                 .collect();
+            // A diagnosis with contraindications.
+            src.diagnoses[1].withhold =
+                Some(ron::from_str(r#"(steps: ["s0"], reason: "Reason.")"#).expect("withhold"));
             src.factors = vec![
                 ron::from_str(r#"Factor(id: "f0", text: "F.", advice: "A.")"#).expect("factor"),
             ];
