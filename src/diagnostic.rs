@@ -441,6 +441,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn default_hint(kind: &DiagnosticKind) -> Option<&'static str> {
     Some(match kind {
         DiagnosticKind::EmptyList("Recommend") => "list at least one step id",
+        DiagnosticKind::EmptyList("Withhold") => "name at least one step or tag to leave out",
         DiagnosticKind::EmptyList(_) => {
             "an empty `All` is always true and an empty `Any` never true: list at least one condition"
         }

@@ -28,6 +28,7 @@ impl fmt::Display for Dose {
         let mut parts = Vec::new();
         match (self.sets, self.reps) {
             (Some(s), Some(r)) => parts.push(format!("{s} x {r}")),
+            (Some(1), None) => parts.push("1 set".to_owned()),
             (Some(s), None) => parts.push(format!("{s} sets")),
             (None, Some(r)) => parts.push(format!("{r} reps")),
             (None, None) => {}
