@@ -149,3 +149,27 @@ fn every_fired_rule_is_explained() {
         }
     }
 }
+
+/// An explanation names each step left out and what left it out.
+#[test]
+fn withheld_steps_are_explained() {
+    let rules = RuleSet::default();
+    // A swollen knee (ice, elevation) with a painful calf: the calf rule withholds the ice.
+    let a = patella::Assessment::from_ron(
+        "(age: 40, onset: Chronic, locations: [BackOfKnee], present: [CalfSwellingOrPain, Swelling])",
+    )
+    .expect("valid");
+    let why = rules.explain(&a);
+    assert!(why.report.steps.iter().all(|s| s.id != "ice"));
+    let ice = why
+        .withheld
+        .iter()
+        .find(|w| w.step == "ice")
+        .expect("ice is withheld");
+    assert!(
+        ice.by == "calf_swelling_or_pain" || ice.by == "deep_vein_thrombosis",
+        "{ice:?}"
+    );
+    assert!(ice.reason.contains("clot"), "{ice:?}");
+    assert!(why.to_string().contains("Steps left out:"));
+}
