@@ -59,6 +59,8 @@ pub enum ItemKind {
     Factor,
     /// A value of the `training` section; the id is its path, such as `plan.pain_limit`.
     Training,
+    /// An entry of `questions`; the id is its `id`, or for a one-fact question the fact.
+    Question,
 }
 
 impl ItemKind {
@@ -72,6 +74,7 @@ impl ItemKind {
             ItemKind::Step => "step",
             ItemKind::Factor => "factor",
             ItemKind::Training => "training",
+            ItemKind::Question => "question",
         }
     }
 
@@ -84,6 +87,7 @@ impl ItemKind {
             ItemKind::Step => "steps",
             ItemKind::Factor => "factors",
             ItemKind::Training => "training",
+            ItemKind::Question => "questions",
         }
     }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Facts {
     /// by an interview while it can still ask about places; an assessment's list is complete
     /// once it names one place.
     pub locations_open: bool,
+    /// History not listed is unknown rather than absent: set by an interview while it can
+    /// still ask about history.
+    pub history_open: bool,
     /// Fields (by `Field::bit`) whose `Missing` reads unknown rather than true: an interview
     /// sets it for the fields it can still ask about.
     pub askable: u16,
@@ -185,6 +188,7 @@ impl Facts {
             new_to_running: t.new_to_running,
             numbers,
             locations_open: false,
+            history_open: false,
             askable: 0,
             previous_week,
             chronic_mean,

@@ -43,9 +43,12 @@ pub use dose::Dose;
 pub use engine::{DEFAULT_RULES, Outcome, RuleSet};
 pub use error::{AssessmentError, ParseError, RuleSetError};
 pub use explain::{Added, Contribution, Explanation, Failed, Why, WhyNot, WithheldStep};
-pub use interview::{Answer, AnswerError, Interview, Pending, Question};
+pub use interview::{
+    Answer, AnswerError, AnswerOption, Interview, InterviewState, Pending, Question, QuestionKind,
+};
 pub use limits::MAX_WEEKS;
 pub use model::{Assessment, TrainingLoad};
 pub use report::{Diagnosis, Escalation, Factor, Load, Plan, PlanWeek, Reason, Report, Step};
+pub use rules::Fact;
 pub use text::Text;
 pub use vocab::{History, Level, Location, Mechanism, Onset, Phase, Sex, Surface, Symptom};

@@ -240,20 +240,56 @@ fn interview_runs_from_piped_answers() {
     assert!(asked > 0 && asked < 300, "{asked}");
     assert!(stdout.contains("This is not a diagnosis"), "{stdout}");
 
-    // Red flags first: after an acute onset, answering yes to everything reaches an
-    // emergency within a few answers.
-    let out = interview(&"y\n".repeat(6));
+    // Warning signs first: after an acute onset, ticking the first warning sign (a fever) and
+    // then a hot knee reaches an emergency at once.
+    let out = interview("y\n1 2\n");
     let stdout = text(&out.stdout);
     assert!(stdout.contains("EMERGENCY"), "{stdout}");
-    assert!(stdout.contains("no more answers"), "{stdout}");
 
     // A word that is no answer is asked again, then the interview goes on.
     let out = interview("n\nmaybe\n?\n");
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("please answer y, n, ? or a number"),
+        stdout.contains("please answer with the numbers of the options, or ?"),
         "{stdout}"
     );
+}
+
+/// `--simulate` answers from a file as its runner would and agrees with the full file on every
+/// bundled example.
+#[test]
+fn interview_simulates_a_file() {
+    for file in assessments() {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args([
+                "run",
+                "--quiet",
+                "--example",
+                "interview",
+                "--",
+                "--simulate",
+                &file,
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs");
+        let stdout = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{file}: {stdout}{}",
+            text(&out.stderr)
+        );
+        let count: usize = stdout
+            .lines()
+            .find_map(|l| l.strip_suffix(" questions"))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("a question count");
+        assert!((1..=15).contains(&count), "{file}: {count} questions");
+        assert!(
+            stdout.contains("interview: ") && stdout.contains("full file: "),
+            "{stdout}"
+        );
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use crate::facts::Facts;
 use crate::fields::{Field, Num};
 use crate::rules::Fact;
 use crate::vocab::Level;
-use crate::vocab::{Location, Mechanism, Sex, Symptom};
+use crate::vocab::{History, Location, Mechanism, Sex, Symptom};
 
 /// A rule that could still fire, and the unasked facts it waits on.
 #[derive(Debug, Clone)]
@@ -137,6 +137,13 @@ impl Explorer<'_> {
                 Atom::Number(Num::PainScore, _) => out.push(Fact::PainScore),
                 Atom::Number(Num::Bmi, _) => out.push(Fact::Bmi),
                 Atom::Missing(field) => out.extend(field_facts(field)),
+                Atom::History(m) if f.history_open => out.extend(
+                    History::ALL
+                        .iter()
+                        .filter(|h| m & (1 << h.index()) != 0)
+                        .map(|h| Fact::History(*h)),
+                ),
+                Atom::NewToRunning if f.new_to_running.is_none() => out.push(Fact::NewToRunning),
                 // Training comes from the runner's log, not from questions.
                 _ => {}
             },

@@ -55,7 +55,9 @@ impl Atom {
             Atom::Symptom(bit) => all_symptoms(f, bit),
             // One location is "any of" a one-bit mask.
             Atom::Location(bit) => any_location(f, bit),
-            Atom::History(bit) => Tri::known(f.history & bit != 0),
+            Atom::History(bit) if f.history & bit != 0 => Tri::True,
+            Atom::History(_) if f.history_open => Tri::Unknown,
+            Atom::History(_) => Tri::False,
             Atom::Onset(o) => Tri::known(f.onset == o),
             Atom::Mechanism(m) => Tri::from_option(f.mechanism.map(|x| x == m)),
             Atom::Sex(s) => Tri::from_option(f.sex.map(|x| x == s)),

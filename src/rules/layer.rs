@@ -327,7 +327,7 @@ pub(crate) fn apply(
     merge(&mut src.steps, layer.steps, |s| &s.id);
     merge(&mut src.factors, layer.factors, |f| &f.id);
     for q in layer.questions {
-        match src.questions.iter().position(|x| x.fact == q.fact) {
+        match src.questions.iter().position(|x| x.id() == q.id()) {
             Some(i) => src.questions[i] = q,
             None => src.questions.push(q),
         }

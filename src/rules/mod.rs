@@ -125,8 +125,9 @@ pub struct Layer {
 
 /// A fact an interview can ask about: one answer fills it in.
 ///
-/// Onset, history and training are not asked: onset is required from the start, history is a
-/// record (what is not listed is not there), and training comes from the runner's log.
+/// Onset and training are not asked: onset is required from the start, and training comes from
+/// the runner's log. History can be asked (as a checklist) when the embedding program does not
+/// hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Fact {
@@ -145,8 +146,12 @@ pub enum Fact {
     DaysSinceOnset,
     /// Worst pain, 0 to 10.
     PainScore,
-    /// Body-mass index.
+    /// Body-mass index (asked as height and weight).
     Bmi,
+    /// Is this in the runner's history?
+    History(History),
+    /// Did the runner start running within the last three months?
+    NewToRunning,
 }
 
 impl std::fmt::Display for Fact {
@@ -157,25 +162,122 @@ impl std::fmt::Display for Fact {
             Fact::Location(l) => write!(f, "Location({l})"),
             Fact::Mechanism(m) => write!(f, "Mechanism({m})"),
             Fact::Sex(s) => write!(f, "Sex({s})"),
+            Fact::History(h) => write!(f, "History({h})"),
             Fact::Age => f.write_str("Age"),
             Fact::DaysSinceOnset => f.write_str("DaysSinceOnset"),
             Fact::PainScore => f.write_str("PainScore"),
             Fact::Bmi => f.write_str("Bmi"),
+            Fact::NewToRunning => f.write_str("NewToRunning"),
         }
     }
 }
 
-/// The wording of a question about one fact.
+impl Fact {
+    /// True for the facts answered with a number.
+    #[must_use]
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Fact::Age | Fact::DaysSinceOnset | Fact::PainScore | Fact::Bmi
+        )
+    }
+}
+
+/// How to ask about facts, in words a runner understands: one fact at a time, one of several
+/// options, any of several, or height and weight. A fact belongs to at most one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename = "Question", deny_unknown_fields)]
-pub struct QuestionDef {
-    /// What it asks about.
+#[non_exhaustive]
+pub enum QuestionDef {
+    /// One fact: yes, no or don't know, or a number (with its unit) for a numeric fact.
+    Question {
+        /// What it asks about.
+        fact: Fact,
+        /// The question.
+        text: String,
+        /// For a number, its unit ("years", "days", "out of 10").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
+    /// One of several (how it started, sex): the option picked holds, the others do not.
+    OneOf {
+        /// Names the question in answers and in an interview's state.
+        id: String,
+        /// The question.
+        text: String,
+        /// The options.
+        options: Vec<Choice>,
+    },
+    /// Any of several (where it hurts, a checklist of warning signs): the options picked hold;
+    /// with `none` (the words of a "none of these" answer) the others do not, and without it
+    /// they stay unknown unless one is picked (a list of places counts once it names one).
+    AnyOf {
+        /// Names the question in answers and in an interview's state.
+        id: String,
+        /// The question.
+        text: String,
+        /// The options.
+        options: Vec<Choice>,
+        /// The words of the "none of these" answer, for a checklist.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        none: Option<String>,
+    },
+    /// Height and weight, from which the body-mass index is worked out.
+    HeightWeight {
+        /// Names the question in answers and in an interview's state.
+        id: String,
+        /// The question.
+        text: String,
+    },
+}
+
+/// One option of a question with several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// The fact it makes true.
     pub fact: Fact,
-    /// The question, in words a runner understands.
+    /// Its words.
     pub text: String,
-    /// For a number, its unit ("years", "days", "out of 10").
+    /// Not offered when this fact is known to hold (missed periods, for a man).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unless: Option<Fact>,
+}
+
+impl QuestionDef {
+    /// The question's name: its `id`, or for a one-fact question the fact as written
+    /// (`Has(Fever)`).
+    #[must_use]
+    pub fn id(&self) -> String {
+        match self {
+            QuestionDef::Question { fact, .. } => fact.to_string(),
+            QuestionDef::OneOf { id, .. }
+            | QuestionDef::AnyOf { id, .. }
+            | QuestionDef::HeightWeight { id, .. } => id.clone(),
+        }
+    }
+
+    /// The facts its answer fills in.
+    #[must_use]
+    pub fn facts(&self) -> Vec<Fact> {
+        match self {
+            QuestionDef::Question { fact, .. } => vec![*fact],
+            QuestionDef::OneOf { options, .. } | QuestionDef::AnyOf { options, .. } => {
+                options.iter().map(|c| c.fact).collect()
+            }
+            QuestionDef::HeightWeight { .. } => vec![Fact::Bmi],
+        }
+    }
+
+    /// The question's words.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        match self {
+            QuestionDef::Question { text, .. }
+            | QuestionDef::OneOf { text, .. }
+            | QuestionDef::AnyOf { text, .. }
+            | QuestionDef::HeightWeight { text, .. } => text,
+        }
+    }
 }
 
 /// A named condition, written once and used by many rules through `Is("id")`.

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::locate::IdIndex;
 use super::satisfy::Implied;
-use super::{Action, Condition, RuleSetSource};
+use super::{Action, Condition, Fact, QuestionDef, RuleSetSource};
 use crate::diagnostic::{
     Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you_mean, unknown_hint,
 };
@@ -239,6 +239,7 @@ impl Validator<'_> {
         if let Some(t) = &src.training {
             self.training(t, &diagnoses);
         }
+        self.questions(src);
         let patterns = self.patterns(src);
         // A step shown only when a condition holds: the condition is checked like a rule's.
         let nth = occurrences(src.steps.iter().map(|s| s.id.as_str()));
@@ -381,6 +382,37 @@ impl Validator<'_> {
             Some(&needle),
             hint,
         );
+    }
+
+    /// Questions: unique ids, options to choose from, and each fact asked by one question.
+    fn questions(&mut self, src: &RuleSetSource) {
+        let ids: Vec<String> = src.questions.iter().map(QuestionDef::id).collect();
+        self.ids(ItemKind::Question, ids.iter().map(String::as_str));
+        let mut seen: HashSet<Fact> = HashSet::new();
+        let nth = occurrences(ids.iter().map(String::as_str));
+        for ((q, id), &nth) in src.questions.iter().zip(&ids).zip(&nth) {
+            let at = Some(At {
+                kind: ItemKind::Question,
+                id,
+                nth,
+            });
+            if let QuestionDef::OneOf { options, .. } | QuestionDef::AnyOf { options, .. } = q
+                && options.is_empty()
+            {
+                self.push(K::EmptyList("options"), at, Some("options"), None);
+            }
+            self.non_empty(&[("text", q.text())], at);
+            for fact in q.facts() {
+                if !seen.insert(fact) {
+                    let kind = K::DuplicateId {
+                        what: "question",
+                        id: fact.to_string(),
+                    };
+                    let hint = Some("ask each fact in one question only".to_owned());
+                    self.push(kind, at, None, hint);
+                }
+            }
+        }
     }
 
     /// Checks a `Withhold`: it names something, only steps and tags that exist, never the
