@@ -132,8 +132,9 @@ fn load(file: &str) -> Result<(Assessment, Option<Case>), String> {
             let case: Case = serde_json::from_str(&text).map_err(at)?;
             checked(name, &text, case.assessment.clone()).map(|a| (a, Some(case)))
         } else {
-            let a: Assessment = serde_json::from_str(&text).map_err(at)?;
-            checked(name, &text, a).map(|a| (a, None))
+            // The same checks, suggestions and positions as RON.
+            let a = Assessment::from_json(&text).map_err(|e| located(name, &text, &e))?;
+            Ok((a, None))
         }
     } else if starts_with_case(&text) {
         let case = Case::from_ron(&text).map_err(|e| located(name, &text, &e))?;
@@ -175,14 +176,26 @@ fn located(name: &str, text: &str, e: &patella::AssessmentError) -> String {
     use patella::AssessmentError as E;
     let key = match e {
         E::Parse(p) => {
+            let hint = p
+                .hint
+                .as_ref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
             return format!(
-                "{name}:{}:{}: {}",
+                "{name}:{}:{}: {}{hint}",
                 p.position.line, p.position.column, p.message
             );
         }
-        E::OutOfRange { field, .. } | E::TooManyWeeks { field, .. } => {
-            field.rsplit('.').next().unwrap_or(field).to_owned()
-        }
+        // The field's own name, without its list entry: `training.weekly_km[3]` is found at
+        // `weekly_km`.
+        E::OutOfRange { field, .. } | E::TooManyWeeks { field, .. } => field
+            .rsplit('.')
+            .next()
+            .unwrap_or(field)
+            .split('[')
+            .next()
+            .unwrap_or(field)
+            .to_owned(),
         E::Contradiction(symptom) => symptom.name().to_owned(),
         _ => String::new(),
     };

@@ -116,18 +116,20 @@ impl RuleSetError {
     }
 }
 
-/// Why an assessment was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why an assessment was refused. Serializes, so that a backend can return it as JSON.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
 #[non_exhaustive]
 pub enum AssessmentError {
-    /// The text is not a valid assessment (or case).
+    /// The text is not a valid assessment (or case): its syntax, an unknown field or name, a
+    /// value of the wrong type; with line and column.
     #[error("{0}")]
     Parse(#[from] ParseError),
     /// A number outside what the field allows.
     #[error("`{field}` is `{value}`, {expected}")]
     OutOfRange {
-        /// The field, as named in the wire format.
-        field: &'static str,
+        /// The field, as named in the wire format, with the entry of a list:
+        /// `training.weekly_km[3]`.
+        field: String,
         /// The value given.
         value: f64,
         /// What is allowed, in words.
@@ -140,17 +142,18 @@ pub enum AssessmentError {
     #[error("`{field}` has {count} weeks, at most {max} are allowed", max = crate::limits::MAX_WEEKS)]
     TooManyWeeks {
         /// The list, as named in the wire format.
-        field: &'static str,
+        field: String,
         /// How many weeks it holds.
         count: usize,
     },
 }
 
 impl AssessmentError {
-    /// The field at fault, as named in the wire format (`absent` for a contradiction); none
-    /// for a parse error, whose position says where.
+    /// The field at fault, as named in the wire format with the entry of a list
+    /// (`training.weekly_km[3]`; `absent` for a contradiction); none for a parse error, whose
+    /// position says where.
     #[must_use]
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
             AssessmentError::Parse(_) => None,
             AssessmentError::OutOfRange { field, .. } => Some(field),

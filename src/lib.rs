@@ -27,12 +27,15 @@ mod facts;
 mod fields;
 mod figures;
 mod interview;
+#[cfg(feature = "json")]
+mod json;
 pub mod limits;
 mod model;
 mod parse;
 mod plan;
 mod report;
 pub mod rules;
+mod suggest;
 mod text;
 mod vocab;
 
@@ -51,4 +54,6 @@ pub use model::{Assessment, TrainingLoad};
 pub use report::{Diagnosis, Escalation, Factor, Load, Plan, PlanWeek, Reason, Report, Step};
 pub use rules::Fact;
 pub use text::Text;
-pub use vocab::{History, Level, Location, Mechanism, Onset, Phase, Sex, Surface, Symptom};
+pub use vocab::{
+    History, Level, Location, Mechanism, Onset, Phase, Sex, Surface, Symptom, UnknownName,
+};

@@ -9,18 +9,62 @@
 /// The discriminants are 0, 1, 2, ... in declaration order; the compiler uses them as bit
 /// positions, so a variant's place in the list is part of the compiled form (not the wire format,
 /// which uses names).
+///
+/// `exhaustive` before `pub enum` leaves out `#[non_exhaustive]`: for a closed scale that code
+/// must match in full (see [`Level`]).
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
         pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident ),+ $(,)? }
+    ) => {
+        $crate::vocab::vocabulary! {
+            @declare
+            $(#[$meta])*
+            #[non_exhaustive]
+            pub enum $name { $( $(#[$vmeta])* $variant ),+ }
+        }
+    };
+    (
+        exhaustive
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident ),+ $(,)? }
+    ) => {
+        $crate::vocab::vocabulary! {
+            @declare
+            $(#[$meta])*
+            pub enum $name { $( $(#[$vmeta])* $variant ),+ }
+        }
+    };
+    (
+        @declare
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident ),+ }
     ) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize,
         )]
-        #[non_exhaustive]
         pub enum $name { $( $(#[$vmeta])* $variant ),+ }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::vocab::UnknownName;
+
+            /// Reads a name as written in RON and JSON (`PainOnStairs`), or as apps store it
+            /// (`pain_on_stairs`, `pain-on-stairs`, any case).
+            fn from_str(s: &str) -> Result<$name, Self::Err> {
+                let wanted = $crate::vocab::folded(s);
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| $crate::vocab::folded(v.name()) == wanted)
+                    .ok_or_else(|| $crate::vocab::UnknownName::new(
+                        stringify!($name),
+                        s,
+                        $name::ALL.iter().map(|v| v.name()),
+                    ))
+            }
+        }
 
         impl $name {
             /// Every variant, in declaration order.
@@ -40,14 +84,62 @@ macro_rules! vocabulary {
         }
 
         impl std::fmt::Display for $name {
+            /// The name; width, fill and alignment are honoured (`{:<20}`).
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.name())
+                f.pad(self.name())
             }
         }
     };
 }
 
 pub(crate) use vocabulary;
+
+/// A name that is not one of a vocabulary's, with the closest that is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("unknown {kind} `{found}`{}", suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+pub struct UnknownName {
+    /// The vocabulary: `Symptom`, `Location`, ...
+    pub kind: &'static str,
+    /// The name given.
+    pub found: String,
+    /// The closest valid name, when one is close.
+    pub suggestion: Option<&'static str>,
+}
+
+impl UnknownName {
+    pub(crate) fn new(
+        kind: &'static str,
+        found: &str,
+        names: impl Iterator<Item = &'static str>,
+    ) -> UnknownName {
+        let names: Vec<&'static str> = names.collect();
+        // Compare as apps write it: `pain_on_stair` is one letter from `PainOnStairs`.
+        let folded_found = folded(found);
+        let suggestion = names
+            .iter()
+            .copied()
+            .find(|n| folded(n) == folded_found)
+            .or_else(|| {
+                let folded_names: Vec<String> = names.iter().map(|n| folded(n)).collect();
+                crate::suggest::did_you_mean(&folded_found, folded_names.iter().map(String::as_str))
+                    .and_then(|m| names.iter().copied().find(|n| folded(n) == m))
+            });
+        UnknownName {
+            kind,
+            found: found.to_owned(),
+            suggestion,
+        }
+    }
+}
+
+/// A name without case, underscores, hyphens or spaces: `pain_on_stairs` and `PainOnStairs`
+/// fold alike.
+pub(crate) fn folded(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
 
 vocabulary! {
     /// Something the runner reports or the examiner finds. Listed in `present` (true), in
@@ -281,8 +373,13 @@ mod tests {
 }
 
 vocabulary! {
+    exhaustive
     /// How soon, and where, the runner should be seen. Ordered, lowest first: the report's level
     /// is the maximum over every rule that fired, so no rule can lower it.
+    ///
+    /// Deliberately not `#[non_exhaustive]`: code that acts on a level (an app routing a runner,
+    /// a safety check) must handle every level, and a new level should fail to compile there
+    /// rather than fall silently into a `_` arm. Adding a level is a breaking change.
     pub enum Level {
         /// Manage at home with the steps given.
         SelfCare,
