@@ -82,11 +82,16 @@ pub enum RuleSetError {
         /// What is wrong, and where.
         error: Box<ParseError>,
     },
-    /// The file parsed, but its content has errors; every one is listed (warnings are not:
-    /// see [`RuleSet::check`](crate::RuleSet::check)).
+    /// The file parsed, but its content has errors; every one is listed, then the warnings
+    /// (a layer that weakens a red flag, say), which did not stop the load by themselves.
     /// Its message is one line: the count, then each error, separated by `; `.
-    #[error("rule set has {} error{}: {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("rule set has {} error{}: {}", errors(.0), if errors(.0) == 1 { "" } else { "s" }, .0.iter().filter(|d| d.is_error()).map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<Diagnostic>),
+}
+
+/// How many of `found` are errors.
+fn errors(found: &[Diagnostic]) -> usize {
+    found.iter().filter(|d| d.is_error()).count()
 }
 
 impl RuleSetError {
@@ -106,7 +111,8 @@ impl RuleSetError {
         }
     }
 
-    /// The semantic errors, if that is what this error is (empty for a parse error).
+    /// The semantic problems, if that is what this error is (empty for a parse error): the
+    /// errors first, then the warnings.
     #[must_use]
     pub fn problems(&self) -> &[Diagnostic] {
         match self {

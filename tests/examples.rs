@@ -368,7 +368,7 @@ fn every_file_in_rules_and_examples_loads() {
         let name = path.display().to_string();
         patella::RuleSet::layered(
             ("runner_knee.ron", patella::DEFAULT_RULES),
-            &[(&name, &text)],
+            &[patella::rules::RuleFile::new(&name, &text)],
         )
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     }

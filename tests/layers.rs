@@ -228,3 +228,69 @@ fn a_misspelt_disable_suggests_the_rule_meant() {
         Some("did you mean `locked_knee`?")
     );
 }
+
+/// `check` takes the file a clinic writes: a layer is checked on top of the default set.
+#[test]
+fn check_takes_a_layer_file() {
+    let clinic = include_str!("../examples/clinic.ron");
+    let found = RuleSet::check(clinic).expect("a layer, not a parse error");
+    assert!(found.iter().all(|d| !d.is_error()), "{found:?}");
+    let broken = layer(
+        r#"rules: [Rule(id: "r", when: Has(Fever), then: [Recommend(["icepack"])], source: "S 2020")],"#,
+    );
+    let found = RuleSet::check(&broken).expect("a layer");
+    let e = found.iter().find(|d| d.is_error()).expect("an error");
+    assert_eq!(e.code(), "E0102");
+    assert!(
+        e.file.is_none(),
+        "the layer's own problems carry no file: {e}"
+    );
+    assert!(e.position.is_some(), "{e}");
+}
+
+/// Name and text swapped is refused with a short message, not an echo of the rule file.
+#[test]
+fn swapped_name_and_text_are_refused_briefly() {
+    let e = RuleSet::layered((DEFAULT_RULES, "runner_knee.ron"), &[("clinic.ron", "x")])
+        .expect_err("swapped");
+    let text = e.to_string();
+    assert!(text.len() < 300, "{} characters", text.len());
+    assert!(
+        text.contains("swapped") || text.contains("name first"),
+        "{text}"
+    );
+}
+
+/// A layer on any loaded set, the default one included.
+#[test]
+fn a_layer_goes_on_the_default_set() {
+    let text = layer(r#"disable: ["hard_or_uneven_surface"],"#);
+    let rules = RuleSet::default()
+        .with_layer("clinic.ron", &text)
+        .expect("a valid layer");
+    assert!(
+        rules
+            .source()
+            .rules
+            .iter()
+            .all(|r| r.id != "hard_or_uneven_surface")
+    );
+    let mut a = patella::Assessment::new(Onset::Chronic);
+    a.days_since_onset = Some(30);
+    assert!(rules.evaluate(&a).rule_set.contains("+ clinic 1"));
+}
+
+/// Warnings are kept beside the errors that stopped a load: a clinic sees the red flag it
+/// weakened as well as its mistake.
+#[test]
+fn warnings_are_kept_with_errors() {
+    let text = layer(
+        r#"disable: ["locked_knee"],
+rules: [Rule(id: "r", when: Has(Fever), then: [Recommend(["icepack"])], source: "S 2020")],"#,
+    );
+    let e = RuleSet::layered(BASE, &[("clinic.ron", &text)]).expect_err("an unknown step");
+    let found = e.diagnostics();
+    assert!(found.iter().any(|d| d.code() == "E0102"));
+    assert!(found.iter().any(|d| d.code() == "W0204"), "{found:?}");
+    assert!(e.to_string().starts_with("rule set has 1 error: "), "{e}");
+}

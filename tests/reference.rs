@@ -365,8 +365,10 @@ fn valid(mut src: RuleSetSource) -> Option<(RuleSetSource, RuleSet)> {
         match RuleSet::from_source(src.clone()) {
             Ok(set) => return Some((src, set)),
             Err(RuleSetError::Invalid(problems)) => {
+                // The errors (warnings come after them and do not stop a load).
                 let bad: BTreeSet<String> = problems
                     .iter()
+                    .filter(|p| p.is_error())
                     .filter_map(|p| p.item.as_ref().map(|i| i.id.clone()))
                     .collect();
                 // A refused pattern takes its users with it.

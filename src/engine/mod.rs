@@ -22,8 +22,8 @@ use crate::facts::Facts;
 use crate::model::Assessment;
 use crate::parse::parse_ron;
 use crate::report::Report;
-use crate::rules::RuleSetSource;
 use crate::rules::validate::validate;
+use crate::rules::{RuleFile, RuleSetSource};
 use crate::text::Text;
 
 /// The default rule set's text, `rules/runner_knee.ron`, compiled into the crate.
@@ -72,31 +72,76 @@ impl RuleSet {
         Self::build(source, None)
     }
 
-    /// Loads a base rule file with layers on top, each given as (file name, text): a clinic's
-    /// additions to the default set, say. A layer adds entries, replaces entries with the same
-    /// id (a step reworded, a rule changed), and disables rules by id; see
-    /// [`Layer`](crate::rules::Layer). The merged set is validated as one, and every problem
+    /// Loads a base rule file with layers on top, each a [`RuleFile`] (or a `(name, text)`
+    /// pair): a clinic's additions to the default set, say. A layer adds entries, replaces
+    /// entries with the same id (a step reworded, a rule changed), and disables rules by id;
+    /// see [`Layer`](crate::rules::Layer). The merged set is validated as one, and every problem
     /// names the file its item came from. Disabling or replacing a rule that escalates is
     /// allowed, with a warning (`W0204`). Reports name the base and every layer, with versions.
     ///
     /// ```
-    /// use patella::{DEFAULT_RULES, RuleSet};
+    /// use patella::{DEFAULT_RULES, RuleSet, rules::RuleFile};
     /// let clinic = r#"Layer(name: "clinic", version: "3",
     ///     steps: [Step(id: "replace_shoes", phase: Prevention, text: "Replace your shoes after about 800 km; ask us for a gait check.")],
     /// )"#;
-    /// let rules = RuleSet::layered(("runner_knee.ron", DEFAULT_RULES), &[("clinic.ron", clinic)])?;
+    /// let rules = RuleSet::layered(
+    ///     RuleFile::new("runner_knee.ron", DEFAULT_RULES),
+    ///     &[RuleFile::new("clinic.ron", clinic)],
+    /// )?;
     /// assert!(rules.source().name.ends_with("+ clinic"));
     /// # Ok::<(), patella::RuleSetError>(())
     /// ```
     ///
     /// # Errors
-    /// [`RuleSetError::InFile`] when a file is not a rule file or layer;
-    /// [`RuleSetError::Invalid`] with every error of the merged set, each naming its file.
-    pub fn layered(base: (&str, &str), layers: &[(&str, &str)]) -> Result<RuleSet, RuleSetError> {
-        let (src, label, found) = crate::rules::layer::load(base, layers)?;
-        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+    /// [`RuleSetError::InFile`] when a file is not a rule file or layer, or its name is plainly
+    /// a rule file's text (name and text swapped); [`RuleSetError::Invalid`] with every error
+    /// of the merged set, each naming its file, and the warnings after them.
+    pub fn layered<'a, L: Into<RuleFile<'a>> + Copy>(
+        base: impl Into<RuleFile<'a>>,
+        layers: &[L],
+    ) -> Result<RuleSet, RuleSetError> {
+        let layers: Vec<RuleFile<'a>> = layers.iter().map(|l| (*l).into()).collect();
+        let (src, label, found) = crate::rules::layer::load(base.into(), &layers)?;
+        Self::build_found(src, label, found)
+    }
+
+    /// This set with a layer on top: a clinic's file on the default set, say
+    /// (`RuleSet::default().with_layer("clinic.ron", text)`). Problems of the layer are located
+    /// in it; see [`RuleSet::layered`].
+    ///
+    /// ```
+    /// use patella::RuleSet;
+    /// let clinic = r#"Layer(name: "clinic", version: "3", disable: ["hard_or_uneven_surface"])"#;
+    /// let rules = RuleSet::default().with_layer("clinic.ron", clinic)?;
+    /// assert!(rules.source().rules.iter().all(|r| r.id != "hard_or_uneven_surface"));
+    /// # Ok::<(), patella::RuleSetError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`RuleSet::layered`].
+    pub fn with_layer(&self, name: &str, text: &str) -> Result<RuleSet, RuleSetError> {
+        let label = self.inner.compiled.label.to_string();
+        let (src, label, found) = crate::rules::layer::load_onto(
+            self.inner.source.clone(),
+            label,
+            None,
+            &[RuleFile::new(name, text)],
+        )?;
+        Self::build_found(src, label, found)
+    }
+
+    /// Compiles a set whose problems were found, refusing it when one is an error: the errors
+    /// first, then the warnings, so that a clinic sees a weakened red flag beside the mistake
+    /// that stopped the load.
+    fn build_found(
+        src: RuleSetSource,
+        label: String,
+        found: Vec<Diagnostic>,
+    ) -> Result<RuleSet, RuleSetError> {
+        let (mut errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
             found.into_iter().partition(Diagnostic::is_error);
         if !errors.is_empty() {
+            errors.extend(warnings);
             return Err(RuleSetError::Invalid(errors));
         }
         let mut compiled = lower::compile(&src);
@@ -128,15 +173,38 @@ impl RuleSet {
     /// # Errors
     /// A [`ParseError`] when the text is not a rule file at all.
     pub fn check(text: &str) -> Result<Vec<Diagnostic>, ParseError> {
+        if is_layer(text) {
+            // A clinic's layer is checked on top of the default set; its problems are its own.
+            let found = crate::rules::layer::load(
+                RuleFile::new("runner_knee.ron", DEFAULT_RULES),
+                &[RuleFile::new("layer", text)],
+            );
+            return match found {
+                Ok((_, _, found)) => Ok(found
+                    .into_iter()
+                    .map(|mut d| {
+                        if d.file.as_deref() == Some("layer") {
+                            d.file = None;
+                        }
+                        d
+                    })
+                    .collect()),
+                Err(RuleSetError::InFile { error, .. }) => Err(*error),
+                Err(RuleSetError::Parse(e)) => Err(e),
+                Err(RuleSetError::Invalid(found)) => Ok(found),
+            };
+        }
         let source: RuleSetSource = parse_ron(text, crate::limits::MAX_RULE_FILE_BYTES)?;
         Ok(validate(&source, Some(text)))
     }
 
     fn build(source: RuleSetSource, text: Option<&str>) -> Result<RuleSet, RuleSetError> {
-        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = validate(&source, text)
+        let (mut errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = validate(&source, text)
             .into_iter()
             .partition(Diagnostic::is_error);
         if !errors.is_empty() {
+            // Warnings kept beside the errors that stopped the load.
+            errors.extend(warnings);
             return Err(RuleSetError::Invalid(errors));
         }
         let compiled = lower::compile(&source);
@@ -226,6 +294,15 @@ impl Default for RuleSet {
             })
             .clone()
     }
+}
+
+/// Whether a rule file is a layer: its first item, past comments and `#![...]` attributes,
+/// is `Layer(`.
+fn is_layer(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("#!"))
+        .is_some_and(|l| l.starts_with("Layer"))
 }
 
 #[cfg(test)]

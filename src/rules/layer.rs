@@ -11,37 +11,123 @@ use crate::error::RuleSetError;
 use crate::limits::MAX_RULE_FILE_BYTES;
 use crate::parse::parse_ron;
 
-/// Reads a base rule file and its layers, each as (file name, text), applies the layers in
-/// order and validates the merged set: the set, its label ("runner_knee 0.2.0 + clinic 3") and
-/// every problem found, each located in the file its item came from.
+/// A rule file or layer with its name, for [`RuleSet::layered`](crate::RuleSet::layered) and
+/// [`RuleSet::with_layer`](crate::RuleSet::with_layer): the name is what problems and reports
+/// call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleFile<'a> {
+    /// What problems call the file: its path, say.
+    pub name: &'a str,
+    /// Its RON text.
+    pub text: &'a str,
+}
+
+impl<'a> RuleFile<'a> {
+    /// A file by name and text.
+    #[must_use]
+    pub fn new(name: &'a str, text: &'a str) -> RuleFile<'a> {
+        RuleFile { name, text }
+    }
+}
+
+impl<'a> From<(&'a str, &'a str)> for RuleFile<'a> {
+    /// From `(name, text)`.
+    fn from((name, text): (&'a str, &'a str)) -> RuleFile<'a> {
+        RuleFile { name, text }
+    }
+}
+
+impl<'a> From<&(&'a str, &'a str)> for RuleFile<'a> {
+    /// From `&(name, text)`.
+    fn from(&(name, text): &(&'a str, &'a str)) -> RuleFile<'a> {
+        RuleFile { name, text }
+    }
+}
+
+impl<'a> From<(&'a str, &'a String)> for RuleFile<'a> {
+    /// From `(name, &text)`.
+    fn from((name, text): (&'a str, &'a String)) -> RuleFile<'a> {
+        RuleFile { name, text }
+    }
+}
+
+impl<'a> From<&RuleFile<'a>> for RuleFile<'a> {
+    fn from(f: &RuleFile<'a>) -> RuleFile<'a> {
+        *f
+    }
+}
+
+/// A file name that is plainly a rule file's text (name and text swapped): refused before it
+/// can be echoed into every message.
+fn check_name(file: &RuleFile<'_>) -> Result<(), RuleSetError> {
+    if file.name.contains('\n') || file.name.chars().count() > 255 {
+        let shown: String = file.name.chars().take(40).collect();
+        return Err(RuleSetError::InFile {
+            file: format!("{shown}..."),
+            error: Box::new(crate::error::ParseError::new(
+                "E0001",
+                crate::diagnostic::Position { line: 1, column: 1 },
+                "this file name looks like the text of a rule file".to_owned(),
+                Some(
+                    "pass the name first and the text second: RuleFile::new(name, text)".to_owned(),
+                ),
+                Vec::new(),
+            )),
+        });
+    }
+    Ok(())
+}
+
+/// Reads a base rule file and its layers, applies the layers in order and validates the
+/// merged set: the set, its label ("runner_knee 0.2.0 + clinic 3") and every problem found,
+/// each located in the file its item came from.
 ///
 /// # Errors
 /// [`RuleSetError::InFile`] when a file is not a rule file or a layer.
 pub(crate) fn load(
-    base: (&str, &str),
-    layers: &[(&str, &str)],
+    base: RuleFile<'_>,
+    layers: &[RuleFile<'_>],
 ) -> Result<(RuleSetSource, String, Vec<Diagnostic>), RuleSetError> {
-    let in_file = |file: &str| {
-        let file = file.to_owned();
-        move |error| RuleSetError::InFile {
-            file,
-            error: Box::new(error),
-        }
-    };
-    let mut src: RuleSetSource = parse_ron(base.1, MAX_RULE_FILE_BYTES).map_err(in_file(base.0))?;
-    let files: Vec<(&str, &str)> = std::iter::once(base)
+    check_name(&base)?;
+    let src: RuleSetSource =
+        parse_ron(base.text, MAX_RULE_FILE_BYTES).map_err(in_file(base.name))?;
+    let label = format!("{} {}", src.name, src.version);
+    load_onto(src, label, Some(base), layers)
+}
+
+fn in_file(file: &str) -> impl FnOnce(crate::error::ParseError) -> RuleSetError {
+    let file = file.to_owned();
+    move |error| RuleSetError::InFile {
+        file,
+        error: Box::new(error),
+    }
+}
+
+/// Applies `layers` to a parsed base (labelled `label`; its text, when known, locates its
+/// problems) and validates the result.
+pub(crate) fn load_onto(
+    mut src: RuleSetSource,
+    mut label: String,
+    base: Option<RuleFile<'_>>,
+    layers: &[RuleFile<'_>],
+) -> Result<(RuleSetSource, String, Vec<Diagnostic>), RuleSetError> {
+    for layer in layers {
+        check_name(layer)?;
+    }
+    let base = base.unwrap_or(RuleFile::new("base", ""));
+    let files: Vec<RuleFile<'_>> = std::iter::once(base)
         .chain(layers.iter().copied())
         .collect();
-    let indexes: Vec<IdIndex> = files.iter().map(|(_, text)| IdIndex::new(text)).collect();
+    let indexes: Vec<IdIndex> = files.iter().map(|f| IdIndex::new(f.text)).collect();
     let mut origins = Origins::base(&src, 0);
     let mut found = Vec::new();
-    // Reports name every file's set and version: "runner_knee 0.1.0 + clinic 3".
-    let mut label = format!("{} {}", src.name, src.version);
-    for (i, (name, text)) in layers.iter().enumerate() {
+    for (i, file) in layers.iter().enumerate() {
+        let (name, text) = (file.name, file.text);
         let layer: Layer = parse_ron(text, MAX_RULE_FILE_BYTES).map_err(in_file(name))?;
+        // Reports name every file's set and version: "runner_knee 0.2.0 + clinic 3".
         label = format!("{label} + {} {}", layer.name, layer.version);
         for mut d in apply(&mut src, layer, i + 1, &mut origins) {
-            d.file = Some((*name).to_owned());
+            d.file = Some(name.to_owned());
             // The entry's declaration, or for a disabled rule its place in `disable`.
             d.position = d.item.as_ref().and_then(|item| {
                 let index = &indexes[i + 1];
@@ -56,14 +142,18 @@ pub(crate) fn load(
     let merged = validate(&src, None)
         .into_iter()
         .filter(|d| d.item.as_ref().is_none_or(|i| i.kind != ItemKind::Training));
-    let (name, text) = files[origins.training];
-    found.extend(validate_training(&src, text).into_iter().map(|mut d| {
-        d.file = Some(name.to_owned());
-        d
-    }));
+    let training = files[origins.training];
+    found.extend(
+        validate_training(&src, training.text)
+            .into_iter()
+            .map(|mut d| {
+                d.file = Some(training.name.to_owned());
+                d
+            }),
+    );
     for mut d in merged {
         if let Some(file) = d.item.as_ref().and_then(|item| origins.file_of(item)) {
-            let (name, text) = files[file];
+            let RuleFile { name, text } = files[file];
             d.file = Some(name.to_owned());
             // The reference at fault when there is one, as a single file would point at it.
             d.position = d.item.as_ref().and_then(|item| {

@@ -39,6 +39,7 @@ pub use crate::fields::Field;
 use crate::fields::Num;
 use crate::vocab::{History, Location, Mechanism, Onset, Sex, Surface, Symptom};
 use crate::vocab::{Level, Phase};
+pub use layer::RuleFile;
 
 /// A whole rule file, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
