@@ -60,7 +60,7 @@ impl Field {
 /// explanation uses for it, and the smallest and largest value a valid assessment can give
 /// (with the same range in words, for messages).
 macro_rules! numbers {
-    ($( $(#[$meta:meta])* $name:ident: $label:literal, $lo:expr, $hi:expr, $words:literal; )+) => {
+    ($( $(#[$meta:meta])* $name:ident: $wire:literal, $label:literal, $lo:expr, $hi:expr, $words:literal; )+) => {
         /// The numbers rules compare.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub(crate) enum Num { $( $(#[$meta])* $name ),+ }
@@ -95,6 +95,12 @@ macro_rules! numbers {
                 match self { $( Num::$name => $label ),+ }
             }
 
+            /// Where it comes from, as the wire format names it (`age`, `training.weekly_km`), or
+            /// for a derived figure its name in a report's `load`.
+            pub(crate) fn wire(self) -> &'static str {
+                match self { $( Num::$name => $wire ),+ }
+            }
+
             /// The smallest and largest value a valid assessment can produce, and the same in
             /// words.
             pub(crate) fn domain(self) -> (f64, f64, &'static str) {
@@ -105,16 +111,16 @@ macro_rules! numbers {
 }
 
 numbers! {
-    Age: "age", 0.0, 120.0, "0 to 120 years";
-    DaysSinceOnset: "days since onset", 0.0, u32::MAX as f64, "0 or more days";
-    PainScore: "pain score", 0.0, 10.0, "0 to 10";
-    Bmi: "BMI", 5.0, 150.0, "5 to 150";
-    WeeklyKm: "km this week", 0.0, 2000.0, "0 to 2000 km";
+    Age: "age", "age", 0.0, 120.0, "0 to 120 years";
+    DaysSinceOnset: "days_since_onset", "days since onset", 0.0, u32::MAX as f64, "0 or more days";
+    PainScore: "pain_score", "pain score", 0.0, 10.0, "0 to 10";
+    Bmi: "bmi", "BMI", 5.0, 150.0, "5 to 150";
+    WeeklyKm: "training.weekly_km", "km this week", 0.0, 2000.0, "0 to 2000 km";
     // A week can fall to nothing (-100%) but has no upper bound.
-    WeeklyIncreasePct: "weekly increase %", -100.0, f64::INFINITY, "-100 (percent) or more";
-    Acwr: "acute:chronic workload ratio", 0.0, f64::INFINITY, "0 or more";
-    ShoeKm: "km on shoes", 0.0, 100_000.0, "0 to 100000 km";
-    LongestRunIncreasePct: "longest run increase %", -100.0, f64::INFINITY, "-100 (percent) or more";
+    WeeklyIncreasePct: "load.weekly_change_pct", "weekly increase %", -100.0, f64::INFINITY, "-100 (percent) or more";
+    Acwr: "load.acwr", "acute:chronic workload ratio", 0.0, f64::INFINITY, "0 or more";
+    ShoeKm: "training.shoe_km", "km on shoes", 0.0, 100_000.0, "0 to 100000 km";
+    LongestRunIncreasePct: "load.longest_run_change_pct", "longest run increase %", -100.0, f64::INFINITY, "-100 (percent) or more";
 }
 
 /// The words an explanation uses for a field.

@@ -81,25 +81,29 @@ pub(crate) fn figures(
 ) -> Load {
     let week_km = facts.number(Num::WeeklyKm);
     let acwr = facts.number(Num::Acwr);
+    // Figures are rounded to what they mean: distances to 0.1 km, changes to the whole
+    // percent, the ratio to two places. The zone is read from the exact ratio.
+    let km = |x: Option<f64>| x.map(tenth);
+    let pct = |x: Option<f64>| x.map(f64::round);
     Load {
-        week_km,
-        previous_week_km: facts.previous_week,
-        weekly_change_pct: weekly_change_figure(facts),
-        weekly_limit_km: policy
+        week_km: km(week_km),
+        previous_week_km: km(facts.previous_week),
+        weekly_change_pct: pct(weekly_change_figure(facts)),
+        weekly_limit_km: km(policy
             .zip(facts.previous_week)
-            .map(|(p, prev)| prev * (1.0 + p.weekly_limit / 100.0)),
-        chronic_km: facts.chronic_mean,
+            .map(|(p, prev)| prev * (1.0 + p.weekly_limit / 100.0))),
+        chronic_km: km(facts.chronic_mean),
         // At most four weeks: the cast cannot truncate.
         chronic_weeks: facts.chronic_weeks.min(usize::from(u8::MAX)) as u8,
-        acwr,
+        acwr: acwr.map(|r| (r * 100.0).round() / 100.0),
         acwr_zone: policy
             .zip(acwr)
             .and_then(|(p, r)| p.zone(r))
             .map(|(_, id, _)| id.clone()),
-        longest_run_km: facts.longest_run,
-        longest_before_km: facts.longest_before,
-        longest_run_change_pct: facts.number(Num::LongestRunIncreasePct),
-        shoe_km: facts.number(Num::ShoeKm),
+        longest_run_km: km(facts.longest_run),
+        longest_before_km: km(facts.longest_before),
+        longest_run_change_pct: pct(facts.number(Num::LongestRunIncreasePct)),
+        shoe_km: km(facts.number(Num::ShoeKm)),
         shoe_limit_km: shoe_limit,
     }
 }
@@ -113,15 +117,16 @@ pub(crate) fn figure(
     threshold: Option<f64>,
     policy: Option<&TrainingPolicy>,
 ) -> Option<String> {
-    let current = facts.number(Num::WeeklyKm);
+    // The same rounded figures as the report's `load`, so the words and the data agree.
+    let current = facts.number(Num::WeeklyKm).map(tenth);
     let weeks = |n: usize| match n {
         1 => "the week before".to_owned(),
         n => format!("the {n} weeks before"),
     };
     match metric {
         Metric::WeeklyIncrease => {
-            let (c, prev) = (current?, facts.previous_week?);
-            let mut s = match weekly_change_figure(facts) {
+            let (c, prev) = (current?, tenth(facts.previous_week?));
+            let mut s = match weekly_change_figure(facts).map(f64::round) {
                 Some(pct) => format!(
                     "this week {} km, {} last week's {} km",
                     km(c),
@@ -144,7 +149,11 @@ pub(crate) fn figure(
             Some(s)
         }
         Metric::Acwr => {
-            let (c, mean, r) = (current?, facts.chronic_mean?, facts.number(Num::Acwr)?);
+            let (c, mean, r) = (
+                current?,
+                tenth(facts.chronic_mean?),
+                (facts.number(Num::Acwr)? * 100.0).round() / 100.0,
+            );
             let mut s = format!(
                 "this week {} km against an average of {} km over {}: ratio {r:.2}",
                 km(c),
@@ -170,7 +179,7 @@ pub(crate) fn figure(
             Some(s)
         }
         Metric::ShoeKm => {
-            let shoes = facts.number(Num::ShoeKm)?;
+            let shoes = tenth(facts.number(Num::ShoeKm)?);
             let mut s = format!("{} km on the current shoes", km(shoes));
             if let Some(limit) = threshold {
                 let _ = write!(s, "; replace them at about {} km", km(limit));
@@ -179,9 +188,9 @@ pub(crate) fn figure(
         }
         Metric::LongestRun => {
             let (run, before, pct) = (
-                facts.longest_run?,
-                facts.longest_before?,
-                facts.number(Num::LongestRunIncreasePct)?,
+                tenth(facts.longest_run?),
+                tenth(facts.longest_before?),
+                facts.number(Num::LongestRunIncreasePct)?.round(),
             );
             let mut s = format!(
                 "longest run this week {} km, {} the {} km longest of {}",
@@ -201,6 +210,11 @@ pub(crate) fn figure(
             Some(s)
         }
     }
+}
+
+/// A distance to the tenth of a kilometre, as reports show it.
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 /// This week against last week as the report shows it: only against a base of at least

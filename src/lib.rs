@@ -36,6 +36,8 @@ mod plan;
 mod report;
 pub mod rules;
 mod suggest;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod text;
 mod vocab;
 

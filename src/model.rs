@@ -93,6 +93,57 @@ pub struct TrainingLoad {
     pub new_to_running: Option<bool>,
 }
 
+impl TrainingLoad {
+    /// With kilometres per week, oldest first (the last is the current week).
+    #[must_use]
+    pub fn with_weekly_km(mut self, weeks: impl IntoIterator<Item = f64>) -> TrainingLoad {
+        self.weekly_km = weeks.into_iter().collect();
+        self
+    }
+
+    /// With the longest single run of each of those weeks.
+    #[must_use]
+    pub fn with_longest_run_km(mut self, runs: impl IntoIterator<Item = f64>) -> TrainingLoad {
+        self.longest_run_km = runs.into_iter().collect();
+        self
+    }
+
+    /// With more speed work, hills or jumping lately (or not).
+    #[must_use]
+    pub fn with_intensity_increased(mut self, yes: bool) -> TrainingLoad {
+        self.intensity_increased = Some(yes);
+        self
+    }
+
+    /// With recent downhill running (or not).
+    #[must_use]
+    pub fn with_downhill(mut self, yes: bool) -> TrainingLoad {
+        self.downhill = Some(yes);
+        self
+    }
+
+    /// With the usual surface.
+    #[must_use]
+    pub fn with_surface(mut self, surface: Surface) -> TrainingLoad {
+        self.surface = Some(surface);
+        self
+    }
+
+    /// With the distance on the current shoes, km.
+    #[must_use]
+    pub fn with_shoe_km(mut self, km: f64) -> TrainingLoad {
+        self.shoe_km = Some(km);
+        self
+    }
+
+    /// With whether running started within the last three months.
+    #[must_use]
+    pub fn with_new_to_running(mut self, yes: bool) -> TrainingLoad {
+        self.new_to_running = Some(yes);
+        self
+    }
+}
+
 impl Assessment {
     /// An assessment that knows only the onset; fill in the rest field by field.
     #[must_use]
@@ -111,6 +162,96 @@ impl Assessment {
             training: TrainingLoad::default(),
             history: Vec::new(),
         }
+    }
+
+    // Builder methods. The structs stay `#[non_exhaustive]`, so that a field can be added
+    // without breaking code that builds them; these methods give the brevity of a literal.
+
+    /// With the age in years.
+    #[must_use]
+    pub fn with_age(mut self, years: u32) -> Assessment {
+        self.age = Some(years);
+        self
+    }
+
+    /// With the sex.
+    #[must_use]
+    pub fn with_sex(mut self, sex: Sex) -> Assessment {
+        self.sex = Some(sex);
+        self
+    }
+
+    /// With the days since the pain began.
+    #[must_use]
+    pub fn with_days_since_onset(mut self, days: u32) -> Assessment {
+        self.days_since_onset = Some(days);
+        self
+    }
+
+    /// With the worst pain, 0 to 10.
+    #[must_use]
+    pub fn with_pain_score(mut self, score: u8) -> Assessment {
+        self.pain_score = Some(score);
+        self
+    }
+
+    /// With the body-mass index.
+    #[must_use]
+    pub fn with_bmi(mut self, bmi: f64) -> Assessment {
+        self.bmi = Some(bmi);
+        self
+    }
+
+    /// With how it started.
+    #[must_use]
+    pub fn with_mechanism(mut self, mechanism: Mechanism) -> Assessment {
+        self.mechanism = Some(mechanism);
+        self
+    }
+
+    /// With these places (added to those given).
+    #[must_use]
+    pub fn with_locations(mut self, places: impl IntoIterator<Item = Location>) -> Assessment {
+        self.locations.extend(places);
+        self
+    }
+
+    /// With these symptoms present (added to those given).
+    ///
+    /// ```
+    /// use patella::{Assessment, Location, Onset, Symptom, TrainingLoad};
+    /// let a = Assessment::new(Onset::Chronic)
+    ///     .with_age(34)
+    ///     .with_locations([Location::AroundKneecap])
+    ///     .with_present([Symptom::PainOnStairs])
+    ///     .with_training(TrainingLoad::default().with_weekly_km([20.0, 22.0, 30.0]));
+    /// assert!(a.validate().is_ok());
+    /// ```
+    #[must_use]
+    pub fn with_present(mut self, symptoms: impl IntoIterator<Item = Symptom>) -> Assessment {
+        self.present.extend(symptoms);
+        self
+    }
+
+    /// With these symptoms absent (added to those given).
+    #[must_use]
+    pub fn with_absent(mut self, symptoms: impl IntoIterator<Item = Symptom>) -> Assessment {
+        self.absent.extend(symptoms);
+        self
+    }
+
+    /// With this history (added to what is given).
+    #[must_use]
+    pub fn with_history(mut self, history: impl IntoIterator<Item = History>) -> Assessment {
+        self.history.extend(history);
+        self
+    }
+
+    /// With this training log.
+    #[must_use]
+    pub fn with_training(mut self, training: TrainingLoad) -> Assessment {
+        self.training = training;
+        self
     }
 
     /// Reads an assessment from RON (`implicit_some` is enabled for you) and checks it with

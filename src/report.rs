@@ -58,10 +58,24 @@ pub struct Diagnosis {
     pub weight: f64,
     /// The rules that suggested it, sorted.
     pub rules: Vec<Text>,
-    /// The facts those rules matched on.
+    /// The facts those rules matched on, in words.
     pub facts: Vec<Text>,
+    /// The same facts as data an app can render or translate: each field as the wire format
+    /// names it, with its value (`present`: `PainOnStairs`; `age`: `60`).
+    pub evidence: Vec<Evidence>,
     /// The catalogue's source for the condition.
     pub source: Text,
+}
+
+/// One fact behind a diagnosis, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Evidence {
+    /// The field, as the wire format names it: `present`, `locations`, `age`,
+    /// `training.weekly_km`; a derived figure by its name in `load`.
+    pub field: Text,
+    /// Its value: a name (`PainOnStairs`), the runner's number (`60`), or `not given`.
+    pub value: Text,
 }
 
 /// The escalation level and every reason for it.
@@ -223,6 +237,31 @@ impl Report {
     #[must_use]
     pub fn top(&self) -> Option<&Diagnosis> {
         self.diagnoses.first()
+    }
+
+    /// Two lines for a notification or a list: where to go (with the first reason, above
+    /// self-care) and the leading condition. The full report is its `Display`.
+    ///
+    /// ```
+    /// use patella::{Assessment, RuleSet};
+    /// let a = Assessment::from_ron("(onset: Acute, present: [Fever, HotRedKnee])")?;
+    /// let summary = RuleSet::default().evaluate(&a).summary();
+    /// assert_eq!(summary.lines().count(), 2);
+    /// assert!(summary.starts_with("EMERGENCY: "));
+    /// # Ok::<(), patella::AssessmentError>(())
+    /// ```
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let level = self.escalation.level;
+        let first = match self.escalation.reasons.first() {
+            Some(reason) if level > Level::SelfCare => reason.text.as_str(),
+            _ => level.action(),
+        };
+        let leading = self.top().map_or(
+            "No condition stands out from what was given.".to_owned(),
+            |d| format!("Most likely: {}.", d.name),
+        );
+        format!("{}: {first}\n{leading}", heading(level))
     }
 }
 

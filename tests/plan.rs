@@ -84,7 +84,12 @@ fn check_plan(r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
         .chronic_km
         .or(r.load.week_km)
         .expect("a plan has a recent load");
-    prop_assert_eq!(plan.recent_km, recent);
+    // The load shows it to the tenth of a kilometre.
+    prop_assert!(
+        (plan.recent_km - recent).abs() <= 0.05 + 1e-9,
+        "{} / {recent}",
+        plan.recent_km
+    );
     for pair in plan.weeks.windows(2) {
         let (prev, next) = (&pair[0], &pair[1]);
         prop_assert!(
@@ -130,15 +135,17 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
             format!("{x:.1}")
         }
     };
+    // Figures are rounded to what they mean: 0.1 km, the whole percent, two places.
+    let tenth = |x: f64| (x * 10.0).round() / 10.0;
     let weeks = &a.training.weekly_km;
     let load: &Load = &r.load;
-    prop_assert_eq!(load.week_km, weeks.last().copied());
+    prop_assert_eq!(load.week_km, weeks.last().copied().map(tenth));
     if weeks.len() >= 2 {
         let (prev, now) = (weeks[weeks.len() - 2], weeks[weeks.len() - 1]);
-        prop_assert_eq!(load.previous_week_km, Some(prev));
+        prop_assert_eq!(load.previous_week_km, Some(tenth(prev)));
         if prev >= 0.1 {
             let pct = (now / prev - 1.0) * 100.0;
-            prop_assert!((load.weekly_change_pct.unwrap() - pct).abs() < 1e-9);
+            prop_assert!((load.weekly_change_pct.unwrap() - pct).abs() <= 0.5 + 1e-9);
         } else {
             // Too small a base to compare with.
             prop_assert_eq!(load.weekly_change_pct, None);
@@ -146,9 +153,9 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
         let before = &weeks[..weeks.len() - 1];
         let before = &before[before.len().saturating_sub(4)..];
         let mean = before.iter().sum::<f64>() / before.len() as f64;
-        prop_assert!((load.chronic_km.unwrap() - mean).abs() < 1e-9);
+        prop_assert!((load.chronic_km.unwrap() - mean).abs() <= 0.05 + 1e-9);
         if mean >= 0.1 {
-            prop_assert!((load.acwr.unwrap() - now / mean).abs() < 1e-9);
+            prop_assert!((load.acwr.unwrap() - now / mean).abs() <= 0.005 + 1e-9);
         } else {
             prop_assert_eq!(load.acwr, None);
         }
@@ -165,7 +172,9 @@ fn check_figures(a: &Assessment, r: &Report) -> Result<(), TestCaseError> {
                     ),
                     // After (almost) no running last week: the rule fires, no percentage shown.
                     None => {
-                        prop_assert!(prev < 0.1 && now > prev);
+                        let raw = &a.training.weekly_km;
+                        let (raw_prev, raw_now) = (raw[raw.len() - 2], raw[raw.len() - 1]);
+                        prop_assert!(raw_prev < 0.1 && raw_now > raw_prev);
                         format!("this week {} km after {} km last week", km(now), km(prev))
                     }
                 };

@@ -4,10 +4,11 @@
 
 use super::compiled::{self, Compiled};
 use super::evidence::{Words, describe, round};
+use super::node::Atom;
 use super::run::Run;
 use super::tri::Tri;
 use crate::facts::{Facts, Num};
-use crate::report::{Diagnosis, Escalation, Reason, Report, Step};
+use crate::report::{Diagnosis, Escalation, Evidence, Reason, Report, Step};
 use crate::text::Text;
 use crate::vocab::{Level, Phase};
 
@@ -55,10 +56,30 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         let to = behind.partition_point(|&(x, _)| x <= d);
         let rules = || behind[from..to].iter().map(|&(_, ri)| ri);
         let mut facts_behind = Distinct::default();
+        let mut evidence: Vec<Evidence> = Vec::new();
         for ri in rules() {
-            for (atom, w) in &c.rules[ri].evidence_text {
+            let rule = &c.rules[ri];
+            for ((atom, w), (field, value)) in rule.evidence_text.iter().zip(&rule.evidence) {
                 if atom.eval(facts) == Tri::True {
                     facts_behind.push(words(w));
+                    let value = match (value, atom) {
+                        (Some(v), _) => v.clone(),
+                        (None, Atom::Number(n, _)) => match facts.number(*n) {
+                            Some(x) if x.is_finite() => Text::from(round(x)),
+                            Some(_) => Text::from("unbounded"),
+                            None => Text::from("not given"),
+                        },
+                        (None, _) => Text::from(""),
+                    };
+                    if !evidence
+                        .iter()
+                        .any(|e| e.field == *field && e.value == value)
+                    {
+                        evidence.push(Evidence {
+                            field: field.clone(),
+                            value,
+                        });
+                    }
                 }
             }
         }
@@ -69,6 +90,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
             weight: r.weight[d],
             rules: ids(&mut rules(), to - from),
             facts: facts_behind.list,
+            evidence,
             source: diag.source.clone(),
         });
     }

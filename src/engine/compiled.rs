@@ -41,6 +41,8 @@ pub(crate) struct Rule {
     pub then: Vec<Action>,
     /// Leaves whose truth explains a firing, with their words when those are fixed.
     pub evidence_text: Vec<(Atom, super::evidence::Words)>,
+    /// The same leaves as data: field, and value when fixed.
+    pub evidence: Vec<(Text, Option<Text>)>,
     /// The lower bounds its condition sets on numbers (`Above(10.0)` on the weekly increase):
     /// the thresholds a factor's figure quotes, so that the text names the rule's own.
     pub thresholds: Vec<(Num, f64)>,

@@ -15,6 +15,54 @@ pub(crate) enum Words {
     Number(Num, Text),
 }
 
+/// A leaf as data an app can render: the field as the wire format names it, and its value
+/// when that is fixed (a number's is the runner's, read at report time).
+pub(crate) fn field_and_value(atom: Atom) -> (Text, Option<Text>) {
+    fn named<T: Copy>(
+        all: &[T],
+        mask: u64,
+        name: fn(T) -> &'static str,
+        idx: fn(T) -> usize,
+    ) -> &'static str {
+        all.iter()
+            .find(|x| mask & (1 << idx(**x)) != 0)
+            .map_or("?", |x| name(*x))
+    }
+    let fixed = |field: &str, value: &str| (Text::from(field), Some(Text::from(value)));
+    match atom {
+        Atom::Symptom(m) => fixed(
+            "present",
+            named(Symptom::ALL, m, Symptom::name, Symptom::index),
+        ),
+        Atom::Location(m) => fixed(
+            "locations",
+            named(Location::ALL, u64::from(m), Location::name, Location::index),
+        ),
+        Atom::History(m) => fixed(
+            "history",
+            named(History::ALL, u64::from(m), History::name, History::index),
+        ),
+        Atom::Onset(o) => fixed("onset", o.name()),
+        Atom::Mechanism(m) => fixed("mechanism", m.name()),
+        Atom::Sex(s) => fixed("sex", s.name()),
+        Atom::Number(n, _) => (Text::from(n.wire()), None),
+        Atom::Downhill => fixed("training.downhill", "true"),
+        Atom::IntensityIncreased => fixed("training.intensity_increased", "true"),
+        Atom::NewToRunning => fixed("training.new_to_running", "true"),
+        Atom::Surface(s) => fixed("training.surface", s.name()),
+        Atom::Missing(field) => {
+            let wire = field.number().map_or_else(
+                || match field {
+                    crate::fields::Field::Sex => "sex",
+                    _ => "mechanism",
+                },
+                Num::wire,
+            );
+            fixed(wire, "not given")
+        }
+    }
+}
+
 /// A leaf's words, written once at compile time as far as they do not depend on the runner.
 pub(crate) fn words(atom: Atom) -> Words {
     match atom {

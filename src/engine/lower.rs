@@ -99,8 +99,12 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 when,
                 then,
                 evidence_text: evidence
-                    .into_iter()
-                    .map(|a| (a, super::evidence::words(a)))
+                    .iter()
+                    .map(|&a| (a, super::evidence::words(a)))
+                    .collect(),
+                evidence: evidence
+                    .iter()
+                    .map(|&a| super::evidence::field_and_value(a))
                     .collect(),
                 thresholds: {
                     let mut t = Vec::new();
