@@ -66,8 +66,8 @@ impl From<ParseError> for Diagnostic {
     }
 }
 
-/// Why a rule set could not be loaded.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why a rule set could not be loaded. Serializes, so that a service can return it as JSON.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
 #[non_exhaustive]
 pub enum RuleSetError {
     /// The text is not a valid rule file.

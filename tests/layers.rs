@@ -294,3 +294,12 @@ rules: [Rule(id: "r", when: Has(Fever), then: [Recommend(["icepack"])], source: 
     assert!(found.iter().any(|d| d.code() == "W0204"), "{found:?}");
     assert!(e.to_string().starts_with("rule set has 1 error: "), "{e}");
 }
+
+/// A failed load serializes, so a service can return it as JSON.
+#[test]
+fn a_failed_load_serializes() {
+    let text = layer(r#"disable: ["locked_kne"],"#);
+    let e = RuleSet::layered(BASE, &[("clinic.ron", &text)]).expect_err("unknown rule");
+    let json = serde_json::to_string(&e).expect("serializable");
+    assert!(json.contains("locked_knee"), "{json}");
+}

@@ -298,7 +298,7 @@ pub enum Answer {
 }
 
 /// An answer that does not fit its question. Nothing is recorded then.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
 #[non_exhaustive]
 pub enum AnswerError {
     /// No question has this id.
