@@ -128,6 +128,12 @@ fn plan(r: &Report) {
         km(p.weekly_limit_pct),
         p.pain_limit
     );
+    if !p.entry.is_empty() {
+        say!("\nBefore the first run (until then: cross-training and strength work only)");
+        for c in &p.entry {
+            say!("  - {c}");
+        }
+    }
     say!();
     say!(
         "  week  distance  change  if pain goes above {}/10",
@@ -145,6 +151,32 @@ fn plan(r: &Report) {
             |k| format!("repeat {} km", km(k)),
         );
         say!("  {:>4}  {:>5} km  {change:>6}  {back}", w.week, km(w.km));
+    }
+    if p.weeks.iter().any(|w| !w.runs.is_empty()) {
+        let effort = p
+            .effort
+            .map_or_else(String::new, |e| format!(", effort {e}/10"));
+        let cap = p
+            .longest_run_cap_km
+            .map_or_else(String::new, |c| format!(", none above {} km", km(c)));
+        say!("\nRuns, a rest day after each{effort}{cap}");
+        for w in &p.weeks {
+            let runs: Vec<String> = w
+                .runs
+                .iter()
+                .map(|r| match r.walk_run {
+                    Some(i) => format!(
+                        "day {} {} km (walk {} min, run {} min)",
+                        r.day,
+                        km(r.km),
+                        i.walk_min,
+                        i.run_min
+                    ),
+                    None => format!("day {} {} km", r.day, km(r.km)),
+                })
+                .collect();
+            say!("  week {:>2}: {}", w.week, runs.join(", "));
+        }
     }
     let step = |id: &patella::Text| {
         r.steps.iter().find(|s| &s.id == id).map(|s| match &s.dose {
@@ -165,12 +197,25 @@ fn plan(r: &Report) {
         }
     }
     say!("\nPain rule: {}", p.pain_rule);
+    if let Some(rule) = &p.setback_rule {
+        say!("\nSetbacks: {rule}");
+    }
+    if !p.stop.is_empty() {
+        say!("\nStop running and report it in a new assessment if");
+        for s in &p.stop {
+            let lines: Vec<&str> = s.lines.iter().map(|l| &**l).collect();
+            say!("  - {} (policy {})", s.text, lines.join(", "));
+        }
+    }
     say!("\nWhere the numbers come from");
     for (what, source) in ["start", "weekly growth", "pain limit", "length"]
         .iter()
         .zip(&p.sources)
     {
         say!("  {what}: {source}");
+    }
+    for source in p.sources.iter().skip(4) {
+        say!("  criteria, runs and setbacks: {source}");
     }
 }
 

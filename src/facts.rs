@@ -57,6 +57,9 @@ pub(crate) struct Facts {
     pub longest_run: Option<f64>,
     /// The longest run of up to four weeks before the current one.
     pub longest_before: Option<f64>,
+    /// The longest run of the log's last four weeks, the current one included: what a
+    /// plan's single runs are measured against.
+    pub longest_recent: Option<f64>,
     /// How many weeks that covers.
     pub longest_weeks: usize,
 }
@@ -159,6 +162,10 @@ impl Facts {
                 Some(Some(max.map_or(x, |m| m.max(x))))
             })
             .flatten();
+        let longest_recent = runs[runs.len().saturating_sub(CHRONIC_WEEKS)..]
+            .iter()
+            .filter_map(|&x| run(x))
+            .reduce(f64::max);
         let longest_increase = ratio(longest_run, longest_before).map(|r| snap((r - 1.0) * 100.0));
 
         let mut numbers = [None; Num::COUNT];
@@ -195,6 +202,7 @@ impl Facts {
             chronic_weeks: chronic.len(),
             longest_run,
             longest_before,
+            longest_recent,
             longest_weeks: earlier.len(),
         }
     }

@@ -53,7 +53,10 @@ pub use interview::{
 };
 pub use limits::MAX_WEEKS;
 pub use model::{Assessment, TrainingLoad};
-pub use report::{Diagnosis, Escalation, Factor, Load, Plan, PlanWeek, Reason, Report, Step};
+pub use report::{
+    Diagnosis, Escalation, Factor, Interval, Load, Plan, PlanRun, PlanStop, PlanWeek, Reason,
+    Report, Step,
+};
 pub use rules::Fact;
 pub use text::Text;
 pub use vocab::{

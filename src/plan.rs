@@ -1,13 +1,16 @@
-//! The return-to-running plan: from a fraction of the runner's recent weekly distance back up
-//! to it, never growing faster than the rule set's weekly limit, with the pain-monitoring rule
-//! and the report's cross-training, strength and stretching steps scheduled around the runs.
+//! The return-to-running plan: entry criteria to meet before the first run, then weeks from a
+//! fraction of the runner's recent weekly distance back up to it, never growing faster than the
+//! rule set's weekly limit, each split into runs with a rest day after every one, no run longer
+//! than the single-run limit allows, walk-run intervals first for a runner who has stopped; the
+//! pain-monitoring, setback and stop rules; and the report's cross-training, strength and
+//! stretching steps scheduled around the runs.
 //!
 //! Every number comes from the rule file's `training` section; this module only does the
 //! arithmetic, which is why the plan is a pure function of the facts and the report so far.
 
 use crate::facts::{Facts, Num};
-use crate::report::{Plan, PlanWeek};
-use crate::rules::{PlanDef, StepKind};
+use crate::report::{Interval, Plan, PlanRun, PlanStop, PlanWeek};
+use crate::rules::{PlanDef, RunsDef, StepKind};
 use crate::text::Text;
 use crate::text::km;
 use crate::vocab::Level;
@@ -25,6 +28,50 @@ pub(crate) struct PlanPolicy {
     weeks_source: Text,
     /// The pain-monitoring rule in words, written once: it depends only on the numbers above.
     pain_rule: Text,
+    entry: Vec<Text>,
+    runs: Option<RunsPolicy>,
+    setback_rule: Option<Text>,
+    stop: Vec<PlanStop>,
+    /// Sources of the entry criteria, runs, walk-run intervals and setbacks, each once.
+    more_sources: Vec<Text>,
+}
+
+/// How weeks split into runs, compiled.
+#[derive(Debug, Clone)]
+struct RunsPolicy {
+    per_week: u8,
+    single_run_limit: f64,
+    effort: u8,
+    walk_run: Vec<Interval>,
+}
+
+impl RunsPolicy {
+    fn new(def: &RunsDef) -> RunsPolicy {
+        RunsPolicy {
+            // Validated to 1..=3 and 1..=10; the clamps only keep the casts exact.
+            per_week: def.per_week.value.clamp(1.0, 3.0) as u8,
+            single_run_limit: def.single_run_limit.value,
+            effort: def.effort.value.clamp(1.0, 10.0) as u8,
+            walk_run: def
+                .walk_run
+                .iter()
+                .map(|i| Interval {
+                    walk_min: i.walk_min,
+                    run_min: i.run_min,
+                })
+                .collect(),
+        }
+    }
+
+    /// The days of the runs: spread so that a rest day follows every run, this week and
+    /// into the next.
+    fn days(&self) -> &'static [u8] {
+        match self.per_week {
+            1 => &[1],
+            2 => &[1, 4],
+            _ => &[1, 3, 5],
+        }
+    }
 }
 
 /// What the plan reads from the evaluation: the level, the top diagnosis, and the reported
@@ -54,15 +101,63 @@ impl PlanPolicy {
                 }
             }
         }
+        let first = if def.entry.is_empty() {
+            "once a run keeps"
+        } else {
+            "once you meet every entry criterion and a first run keeps"
+        };
         let pain_rule = format!(
-            "Start week 1 once a run keeps the pain at {limit}/10 or less, during it and the next \
-             morning; until then rest from running and cross-train. Keep to that limit every week: \
-             if the pain goes above {limit}/10, go back to the week before's distance for a week, \
-             then build up again, adding at most {growth}% a week.",
+            "Start week 1 {first} the pain at {limit}/10 or less, during it and the next \
+             morning; until then rest from running, cross-train and keep up the strength work. \
+             Keep to that limit every run: if the pain goes above {limit}/10, go back to the week \
+             before's distance for a week, then build up again, adding at most {growth}% a week.",
             limit = pain_limit,
             growth = km(weekly_limit),
         );
+        let mut more_sources: Vec<Text> = Vec::new();
+        let mut cite = |s: &str| {
+            if !s.trim().is_empty() && !more_sources.iter().any(|t| &**t == s) {
+                more_sources.push(Text::from(s));
+            }
+        };
+        for c in &def.entry {
+            cite(&c.source);
+        }
+        if let Some(r) = &def.runs {
+            cite(&r.per_week.source);
+            cite(&r.single_run_limit.source);
+            cite(&r.effort.source);
+            cite(&r.walk_run_source);
+        }
+        if let Some(s) = &def.setbacks {
+            cite(&s.source);
+        }
+        let setback_rule = def.setbacks.as_ref().map(|s| {
+            Text::from(format!(
+                "A setback is pain above {pain_limit}/10 during a run or the next morning, or \
+                 swelling or stiffness after it: stop that run, and repeat the week before's \
+                 runs until they pass without one before building again. After {n} setbacks, \
+                 stop the plan and see a physiotherapist or sports-medicine clinician.",
+                n = s.value.clamp(1.0, 10.0) as u8,
+            ))
+        });
         PlanPolicy {
+            entry: def
+                .entry
+                .iter()
+                .map(|c| Text::from(c.text.as_str()))
+                .collect(),
+            runs: def.runs.as_ref().map(RunsPolicy::new),
+            setback_rule,
+            stop: def
+                .stop
+                .iter()
+                .map(|s| PlanStop {
+                    text: Text::from(s.text.as_str()),
+                    lines: s.lines.iter().map(|l| Text::from(l.as_str())).collect(),
+                })
+                .collect(),
+            more_sources,
             // Validated to 1..=52; the clamp only keeps the cast exact.
             weeks: def.weeks.value.clamp(1.0, 52.0) as u8,
             pain_limit,
@@ -96,11 +191,25 @@ impl PlanPolicy {
 
         // Distances are whole tenths of a km, each the largest not above its bound, so that
         // rounding never lifts a week past the limit or past the recent distance.
-        let cap = tenths_at_most(recent);
+        let mut cap = tenths_at_most(recent);
+        // With runs, no single run is longer than the single-run limit allows over the
+        // longest run of the log's last four weeks, so no week is longer than its runs.
+        let run_cap = self.runs.as_ref().and_then(|r| {
+            let longest = facts.longest_recent.filter(|&x| x > 0.0)?;
+            Some((
+                r,
+                tenths_at_most(longest * (1.0 + r.single_run_limit / 100.0)),
+            ))
+        });
+        if let Some((r, c)) = run_cap {
+            cap = cap.min(c.saturating_mul(u32::from(r.per_week)));
+        }
         let mut now = tenths_at_most(recent * fraction).min(cap);
         if now == 0 {
             return None;
         }
+        // A runner whose current week is empty has stopped: walk-run intervals come first.
+        let stopped = facts.number(Num::WeeklyKm) == Some(0.0);
         let mut weeks = Vec::with_capacity(usize::from(self.weeks));
         let km = |t: u32| f64::from(t) / 10.0;
         for week in 1..=self.weeks {
@@ -114,6 +223,14 @@ impl PlanPolicy {
                 }
                 now = next;
             }
+            let runs = self.runs.as_ref().map_or_else(Vec::new, |r| {
+                let walk_run = if stopped {
+                    r.walk_run.get(usize::from(week - 1)).copied()
+                } else {
+                    None
+                };
+                split(now, r.days(), walk_run)
+            });
             weeks.push(PlanWeek {
                 week,
                 km: km(now),
@@ -123,6 +240,7 @@ impl PlanPolicy {
                     ((km(now) / p - 1.0) * 100.0).min(self.weekly_limit)
                 }),
                 step_back_km: previous,
+                runs,
             });
             if now >= cap {
                 break;
@@ -149,12 +267,20 @@ impl PlanPolicy {
             rest_days,
             strength,
             after_runs,
-            sources: vec![
+            entry: self.entry.clone(),
+            effort: self.runs.as_ref().map(|r| r.effort),
+            longest_run_cap_km: run_cap.map(|(_, c)| km(c)),
+            setback_rule: self.setback_rule.clone(),
+            stop: self.stop.clone(),
+            sources: [
                 source,
                 self.growth_source.clone(),
                 self.pain_source.clone(),
                 self.weeks_source.clone(),
-            ],
+            ]
+            .into_iter()
+            .chain(self.more_sources.iter().cloned())
+            .collect(),
         })
     }
 }
@@ -171,6 +297,23 @@ fn recent_km(facts: &Facts) -> Option<f64> {
                 .filter(|_| facts.chronic_weeks == 0)
         })
         .filter(|&x| x > 0.0)
+}
+
+/// A week of `tenths` split into runs on `days` as evenly as whole tenths allow, the longer
+/// runs first: they add up to the week, and none is longer than the week divided by the
+/// number of runs, rounded up.
+fn split(tenths: u32, days: &[u8], walk_run: Option<Interval>) -> Vec<PlanRun> {
+    let n = u32::try_from(days.len()).unwrap_or(1).max(1);
+    let (base, extra) = (tenths / n, tenths % n);
+    days.iter()
+        .zip(0..)
+        .map(|(&day, i)| PlanRun {
+            day,
+            km: f64::from(base + u32::from(i < extra)) / 10.0,
+            walk_run,
+        })
+        .filter(|r| r.km > 0.0)
+        .collect()
 }
 
 /// The most whole tenths of a km whose value in km, as the plan reports it, is not above `x`.

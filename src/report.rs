@@ -191,8 +191,55 @@ pub struct Plan {
     pub strength: Vec<Text>,
     /// Steps of the report for after each run: stretches.
     pub after_runs: Vec<Text>,
-    /// The published sources of the plan's numbers, in the order start, growth, pain, weeks.
+    /// What the runner must manage before the first run; until then, cross-training and
+    /// strength work only. Empty when the rule set gives no criteria.
+    pub entry: Vec<Text>,
+    /// Effort of every run, out of 10 (3 reads "easy"). `None` when the rule set does not
+    /// split weeks into runs.
+    pub effort: Option<u8>,
+    /// The longest any single run may be, km: the longest run in the log's last four weeks
+    /// plus the single-run limit. `None` without `longest_run_km` in the log.
+    pub longest_run_cap_km: Option<f64>,
+    /// What a setback (pain above the limit) does, and when repeated setbacks call for a
+    /// clinician.
+    pub setback_rule: Option<Text>,
+    /// Signs that stop the plan at once, with the escalation they would fire.
+    pub stop: Vec<PlanStop>,
+    /// The published sources of the plan's numbers, in the order start, growth, pain, weeks,
+    /// then those of the entry criteria, runs, walk-run intervals and setbacks.
     pub sources: Vec<Text>,
+}
+
+/// A sign that stops a [`Plan`] at once: report it in a new assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlanStop {
+    /// The sign, in words.
+    pub text: Text,
+    /// The escalation-policy lines it would fire (see `docs/POLICY.md`).
+    pub lines: Vec<Text>,
+}
+
+/// One run of a [`PlanWeek`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlanRun {
+    /// Day of the week, 1 to 7; a rest day follows every run.
+    pub day: u8,
+    /// Distance, km, rounded down to 0.1 km.
+    pub km: f64,
+    /// Walk-run intervals for the whole run, or `None` for continuous running.
+    pub walk_run: Option<Interval>,
+}
+
+/// Walk-run intervals: walk, then run, repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Interval {
+    /// Minutes of walking in each repeat.
+    pub walk_min: u8,
+    /// Minutes of running in each repeat.
+    pub run_min: u8,
 }
 
 /// One week of a [`Plan`].
@@ -208,6 +255,9 @@ pub struct PlanWeek {
     /// The distance to go back to if pain passes the limit: the week before's. `None` in the
     /// first week, where the rule is to rest from running and cross-train until it settles.
     pub step_back_km: Option<f64>,
+    /// The runs of the week, adding up to `km`; empty when the rule set does not split
+    /// weeks into runs.
+    pub runs: Vec<PlanRun>,
 }
 
 /// A contributing factor found in the runner's data.
@@ -344,6 +394,12 @@ impl fmt::Display for Plan {
             km(last),
             km(self.recent_km)
         )?;
+        if !self.entry.is_empty() {
+            writeln!(f, "  Before the first run (until then, cross-train):")?;
+            for c in &self.entry {
+                writeln!(f, "  - {c}")?;
+            }
+        }
         writeln!(
             f,
             "  week      km  change  if pain passes {}/10",
@@ -360,6 +416,32 @@ impl fmt::Display for Plan {
                 |k| format!("back to {} km", km(k)),
             );
             writeln!(f, "  {:>4} {:>7} {:>7}  {back}", w.week, km(w.km), change)?;
+            if !w.runs.is_empty() {
+                let runs: Vec<String> = w
+                    .runs
+                    .iter()
+                    .map(|r| match r.walk_run {
+                        Some(i) => format!(
+                            "day {}: {} km, walk {} min / run {} min",
+                            r.day,
+                            km(r.km),
+                            i.walk_min,
+                            i.run_min
+                        ),
+                        None => format!("day {}: {} km", r.day, km(r.km)),
+                    })
+                    .collect();
+                writeln!(f, "             {}", runs.join("; "))?;
+            }
+        }
+        if let Some(e) = self.effort {
+            let cap = self
+                .longest_run_cap_km
+                .map_or_else(String::new, |c| format!(", no run above {} km", km(c)));
+            writeln!(
+                f,
+                "  Every run easy (effort {e}/10), a rest day after each{cap}."
+            )?;
         }
         let names = |ids: &[Text]| {
             ids.iter()
@@ -380,7 +462,19 @@ impl fmt::Display for Plan {
         if !self.after_runs.is_empty() {
             writeln!(f, "  After each run: {}.", names(&self.after_runs))?;
         }
-        write!(f, "  {}", self.pain_rule)
+        write!(f, "  {}", self.pain_rule)?;
+        if let Some(rule) = &self.setback_rule {
+            write!(f, "\n  {rule}")?;
+        }
+        if !self.stop.is_empty() {
+            let signs: Vec<&str> = self.stop.iter().map(|s| &*s.text).collect();
+            write!(
+                f,
+                "\n  Stop and report it in a new assessment: {}.",
+                signs.join("; ").to_lowercase()
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -5,8 +5,8 @@
 #[path = "support/strategies.rs"]
 mod strategies;
 
-use patella::rules::{RuleSetSource, TrainingDef};
-use patella::{Assessment, Level, Load, Outcome, Report, RuleSet, Symptom};
+use patella::rules::{PlanDef, RuleSetSource, TrainingDef};
+use patella::{Assessment, Level, Load, Outcome, Plan, Report, RuleSet, Symptom};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use strategies::assessment;
@@ -63,7 +63,7 @@ fn planned_runner() -> impl Strategy<Value = Assessment> {
 
 /// The properties every plan keeps, whatever the runner and whatever the rule set's numbers.
 /// They hold exactly, without tolerance: the plan rounds each week down to a tenth of a km.
-fn check_plan(r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
+fn check_plan(a: &Assessment, r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
     let Some(plan) = &r.plan else {
         return Ok(());
     };
@@ -110,6 +110,7 @@ fn check_plan(r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
     prop_assert_eq!(f64::from(plan.pain_limit), numbers.pain_limit.value);
     let pain = format!("{}/10", plan.pain_limit);
     prop_assert!(plan.pain_rule.contains(&pain));
+    check_runs(a, plan, numbers)?;
     // Every scheduled step is one of the report's.
     for id in plan
         .rest_days
@@ -121,6 +122,68 @@ fn check_plan(r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
             r.steps.iter().any(|s| &s.id == id),
             "{id} not in the report"
         );
+    }
+    Ok(())
+}
+
+/// The runs of every week: they add up to the week, a rest day follows each (into the next
+/// week too), none is longer than the single-run limit over the longest run of the log's last
+/// four weeks, and walk-run intervals come only for a runner whose current week is empty.
+fn check_runs(a: &Assessment, plan: &Plan, numbers: &PlanDef) -> Result<(), TestCaseError> {
+    let Some(runs) = &numbers.runs else {
+        prop_assert!(plan.weeks.iter().all(|w| w.runs.is_empty()));
+        return Ok(());
+    };
+    let tenths = |x: f64| (x * 10.0).round() as i64;
+    // The cap, from the log itself: the last four entries, the current week included.
+    let logged = &a.training.longest_run_km;
+    let longest = logged[logged.len().saturating_sub(4)..]
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .reduce(f64::max);
+    let cap = longest.map(|l| l * (1.0 + runs.single_run_limit.value / 100.0));
+    prop_assert_eq!(plan.longest_run_cap_km.is_some(), cap.is_some());
+    let stopped = a.training.weekly_km.last() == Some(&0.0);
+    let mut last_day: Option<i64> = None;
+    for w in &plan.weeks {
+        prop_assert!(!w.runs.is_empty(), "week {} has no runs", w.week);
+        prop_assert!(w.runs.len() as f64 <= runs.per_week.value);
+        let sum: i64 = w.runs.iter().map(|r| tenths(r.km)).sum();
+        prop_assert_eq!(sum, tenths(w.km), "week {}: runs do not add up", w.week);
+        for r in &w.runs {
+            prop_assert!((1..=7).contains(&r.day));
+            let day = i64::from(w.week - 1) * 7 + i64::from(r.day);
+            if let Some(prev) = last_day {
+                prop_assert!(
+                    day - prev >= 2,
+                    "no rest day before week {} day {}",
+                    w.week,
+                    r.day
+                );
+            }
+            last_day = Some(day);
+            if let Some(cap) = cap {
+                prop_assert!(
+                    r.km <= cap,
+                    "a {} km run above the {cap} km single-run cap",
+                    r.km
+                );
+            }
+            let expected = if stopped {
+                runs.walk_run
+                    .get(usize::from(w.week - 1))
+                    .map(|i| (i.walk_min, i.run_min))
+            } else {
+                None
+            };
+            prop_assert_eq!(r.walk_run.map(|i| (i.walk_min, i.run_min)), expected);
+        }
+    }
+    // Nothing runs before the entry criteria: the plan lists them and its rule says so.
+    prop_assert_eq!(plan.entry.len(), numbers.entry.len());
+    if !plan.entry.is_empty() {
+        prop_assert!(plan.pain_rule.contains("entry criterion"));
     }
     Ok(())
 }
@@ -234,7 +297,7 @@ proptest! {
     #[test]
     fn plans_keep_to_the_limit_and_start_at_or_below_recent_load(a in planned_runner()) {
         let r = rules().evaluate(&a);
-        check_plan(&r, training())?;
+        check_plan(&a, &r, training())?;
         check_figures(&a, &r)?;
     }
 
@@ -244,7 +307,7 @@ proptest! {
         if r.escalation.level >= Level::Doctor {
             prop_assert!(r.plan.is_none(), "{:?}", r.escalation);
         }
-        check_plan(&r, training())?;
+        check_plan(&a, &r, training())?;
         check_figures(&a, &r)?;
     }
 
@@ -256,6 +319,8 @@ proptest! {
         limit in 1.0f64..=100.0,
         fraction in prop_oneof![Just(1.0), 0.01f64..=1.0],
         weeks in 1u8..=52,
+        per_week in 1u8..=3,
+        single_run_limit in 1.0f64..=100.0,
     ) {
         let mut src = source().clone();
         let t = src.training.as_mut().expect("training");
@@ -265,9 +330,12 @@ proptest! {
         for s in &mut plan.start {
             s.fraction = fraction;
         }
+        let runs = plan.runs.as_mut().expect("runs");
+        runs.per_week.value = f64::from(per_week);
+        runs.single_run_limit.value = single_run_limit;
         let custom = RuleSet::from_source(src).expect("valid numbers load");
         let r = custom.evaluate(&a);
-        check_plan(&r, custom.source().training.as_ref().unwrap())?;
+        check_plan(&a, &r, custom.source().training.as_ref().unwrap())?;
     }
 
     #[test]
@@ -330,7 +398,24 @@ fn the_itbs_runner_with_a_load_spike_gets_a_plan_a_coach_would_accept() {
     assert!(plan.rest_days.iter().any(|s| s == "cross_training"));
     assert!(plan.strength.iter().any(|s| s == "hip_abductor_strength"));
     assert!(plan.after_runs.iter().any(|s| s == "stretch_it_band"));
-    assert_eq!(plan.sources.len(), 4);
+    assert_eq!(plan.sources.len(), 7);
+    // Entry criteria first; three easy runs a week, a rest day after each; no run above the
+    // single-run limit over the longest run of the last four weeks (19 to 26 km: 28.6 km).
+    assert_eq!(plan.entry.len(), 3);
+    assert_eq!(plan.effort, Some(3));
+    assert_eq!(plan.longest_run_cap_km, Some(28.6));
+    let days: Vec<u8> = plan.weeks[0].runs.iter().map(|r| r.day).collect();
+    assert_eq!(days, [1, 3, 5]);
+    let first: Vec<f64> = plan.weeks[0].runs.iter().map(|r| r.km).collect();
+    assert_eq!(first, [7.1, 7.1, 7.1]);
+    // Still running this week: no walk-run intervals.
+    assert!(plan.weeks[0].runs.iter().all(|r| r.walk_run.is_none()));
+    assert!(
+        plan.setback_rule
+            .as_deref()
+            .unwrap()
+            .contains("After 2 setbacks")
+    );
     // What the runner reads: the plan follows the factors, one line per week.
     let text = r.to_string();
     assert!(
@@ -384,4 +469,80 @@ fn a_recent_distance_too_small_to_grow_gets_no_plan() {
     let plan = rules().evaluate(&a).plan.expect("room to grow");
     assert_eq!(plan.weeks[0].km, 2.0);
     assert_eq!(plan.weeks[1].km, 2.2);
+}
+
+#[test]
+fn a_runner_who_has_stopped_walks_and_runs_first() {
+    let mut a = templates().swap_remove(0);
+    a.training.weekly_km = vec![30.0, 32.0, 31.0, 30.0, 0.0];
+    a.training.longest_run_km = vec![10.0, 12.0, 11.0, 10.0, 0.0];
+    let plan = rules().evaluate(&a).plan.expect("a plan");
+    let intervals = |w: usize| -> Vec<(u8, u8)> {
+        plan.weeks[w]
+            .runs
+            .iter()
+            .filter_map(|r| r.walk_run.map(|i| (i.walk_min, i.run_min)))
+            .collect()
+    };
+    // Crowell 2023's intervals, one a week, three runs each: each at least twice.
+    assert_eq!(intervals(0), [(2, 3); 3]);
+    assert_eq!(intervals(1), [(2, 4); 3]);
+    assert_eq!(intervals(2), [(1, 4); 3]);
+    assert!(intervals(3).is_empty());
+    // Runs keep within 10% of the 12 km longest run.
+    assert_eq!(plan.longest_run_cap_km, Some(13.2));
+}
+
+#[test]
+fn the_single_run_limit_can_end_a_plan_short_of_the_weekly_distance() {
+    let mut a = templates().swap_remove(0);
+    // 60 km weeks made of short runs: 3 runs of at most 5.5 km make 16.5 km.
+    a.training.weekly_km = vec![60.0, 60.0, 60.0, 60.0, 60.0];
+    a.training.longest_run_km = vec![5.0, 5.0, 5.0, 5.0, 5.0];
+    let plan = rules().evaluate(&a).plan.expect("a plan");
+    assert_eq!(plan.longest_run_cap_km, Some(5.5));
+    assert_eq!(plan.weeks.len(), 1);
+    assert_eq!(plan.weeks[0].km, 16.5);
+    assert!(plan.weeks[0].runs.iter().all(|r| r.km == 5.5));
+}
+
+/// Each stop sign names policy lines that a rule of the default set implements: the runner
+/// is sent to report exactly the signs that escalate.
+#[test]
+fn stop_signs_name_lines_the_rules_implement() {
+    let plan = training().plan.as_ref().unwrap();
+    assert!(!plan.stop.is_empty());
+    for stop in &plan.stop {
+        for line in &stop.lines {
+            let prefix = format!("Policy line {line}");
+            assert!(
+                source()
+                    .rules
+                    .iter()
+                    .filter_map(|r| r.note.as_deref())
+                    .any(|n| n.starts_with(&prefix)
+                        && n[prefix.len()..].starts_with([' ', ':', ',', '.', ';', '('])),
+                "no rule implements {line} ({})",
+                stop.text
+            );
+        }
+    }
+}
+
+#[test]
+fn run_numbers_out_of_range_are_refused_by_name() {
+    let mut src = source().clone();
+    let runs = src
+        .training
+        .as_mut()
+        .and_then(|t| t.plan.as_mut())
+        .and_then(|p| p.runs.as_mut())
+        .unwrap();
+    // Four runs cannot each have a rest day after them in a seven-day week.
+    runs.per_week.value = 4.0;
+    runs.single_run_limit.source.clear();
+    let err = RuleSet::from_source(src).unwrap_err().to_string();
+    assert!(err.contains("plan.runs.per_week"), "{err}");
+    assert!(err.contains("a rest day follows every run"), "{err}");
+    assert!(err.contains("plan.runs.single_run_limit"), "{err}");
 }

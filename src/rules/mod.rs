@@ -30,7 +30,10 @@ mod training;
 pub(crate) mod validate;
 mod validate_training;
 
-pub use training::{Cited, PlanDef, StartDef, TrainingDef, ZoneDef, Zones};
+pub use training::{
+    Cited, CriterionDef, IntervalDef, PlanDef, RunsDef, StartDef, StopDef, TrainingDef, ZoneDef,
+    Zones,
+};
 
 use serde::{Deserialize, Serialize};
 

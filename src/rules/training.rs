@@ -93,6 +93,74 @@ pub struct PlanDef {
     /// Where the plan starts, per diagnosis. A report whose top diagnosis has no entry
     /// carries no plan.
     pub start: Vec<StartDef>,
+    /// What the runner must manage before the first run; until then the plan is
+    /// cross-training and strength work.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entry: Vec<CriterionDef>,
+    /// How the weeks are split into runs; without it a plan gives weekly distances only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<RunsDef>,
+    /// How many setbacks (pain above the limit) send the runner to a clinician.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setbacks: Option<Cited>,
+    /// Signs that stop the plan at once, each with the policy lines it would fire.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<StopDef>,
+}
+
+/// A criterion to meet before the first run, in words a runner reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Criterion", deny_unknown_fields)]
+pub struct CriterionDef {
+    /// The criterion, as the runner checks it.
+    pub text: String,
+    /// Published source.
+    pub source: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// How a plan's weeks are split into runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Runs", deny_unknown_fields)]
+pub struct RunsDef {
+    /// Runs a week, from 1 to 3: with a rest day after every run, a seven-day week holds
+    /// three runs that repeat week after week.
+    pub per_week: Cited,
+    /// The most a single run may be longer than the longest run in the log's last four
+    /// weeks, in percent; used when the log has `longest_run_km`.
+    pub single_run_limit: Cited,
+    /// Effort of every run, out of 10.
+    pub effort: Cited,
+    /// Walk-run intervals for a runner who has stopped: one per week, in order, before
+    /// continuous running.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub walk_run: Vec<IntervalDef>,
+    /// Source of the walk-run intervals.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub walk_run_source: String,
+}
+
+/// Walk-run intervals, repeated for the whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Interval", deny_unknown_fields)]
+pub struct IntervalDef {
+    /// Minutes of walking in each repeat.
+    pub walk_min: u8,
+    /// Minutes of running in each repeat.
+    pub run_min: u8,
+}
+
+/// Signs that stop the plan, with the escalation they would fire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Stop", deny_unknown_fields)]
+pub struct StopDef {
+    /// What the runner notices, in words.
+    pub text: String,
+    /// The policy lines (`U4`, `D7`, ...) that the sign, reported in a new assessment,
+    /// would fire.
+    pub lines: Vec<String>,
 }
 
 /// The first week of a plan for some diagnoses, as a fraction of the runner's recent load.

@@ -139,6 +139,79 @@ impl Validator<'_> {
                 }
             }
         }
+        self.plan_runs(plan, &percent);
+    }
+
+    /// The entry criteria, runs, setbacks and stop signs of a plan.
+    fn plan_runs(&mut self, plan: &super::PlanDef, percent: &Range) {
+        for c in &plan.entry {
+            if c.text.trim().is_empty() {
+                self.bad("plan.entry", "a criterion needs its `text`", "entry");
+            }
+            if c.source.trim().is_empty() {
+                let hint = "cite the published source of the criterion".to_owned();
+                self.in_training(K::Empty("source"), "plan.entry", "entry", Some(hint));
+            }
+        }
+        if let Some(runs) = &plan.runs {
+            let whole = |min: f64, max: f64, words| Range {
+                min,
+                min_ok: true,
+                max,
+                whole: true,
+                words,
+            };
+            self.cited(
+                "plan.runs.per_week",
+                &runs.per_week,
+                &whole(1.0, 3.0, "1, 2 or 3: a rest day follows every run"),
+            );
+            self.cited(
+                "plan.runs.single_run_limit",
+                &runs.single_run_limit,
+                percent,
+            );
+            self.cited(
+                "plan.runs.effort",
+                &runs.effort,
+                &whole(1.0, 10.0, "a whole score from 1 to 10"),
+            );
+            if !runs.walk_run.is_empty() && runs.walk_run_source.trim().is_empty() {
+                let hint = "cite the published source of the walk-run intervals".to_owned();
+                self.in_training(
+                    K::Empty("walk_run_source"),
+                    "plan.runs",
+                    "walk_run",
+                    Some(hint),
+                );
+            }
+            if runs.walk_run.iter().any(|i| i.run_min == 0) {
+                self.bad(
+                    "plan.runs.walk_run",
+                    "every interval needs at least one minute of running (`run_min`)",
+                    "walk_run",
+                );
+            }
+        }
+        if let Some(s) = &plan.setbacks {
+            let r = Range {
+                min: 1.0,
+                min_ok: true,
+                max: 10.0,
+                whole: true,
+                words: "a whole number of setbacks from 1 to 10",
+            };
+            self.cited("plan.setbacks", s, &r);
+        }
+        for s in &plan.stop {
+            if s.text.trim().is_empty() || s.lines.is_empty() {
+                self.bad(
+                    "plan.stop",
+                    "a stop sign needs its `text` and the policy `lines` it would fire",
+                    "stop",
+                );
+            }
+        }
     }
 
     /// A cited number: in range, and with a source.
