@@ -34,7 +34,17 @@ pub(crate) struct PlanPolicy {
     stop: Vec<PlanStop>,
     /// Sources of the entry criteria, runs, walk-run intervals and setbacks, each once.
     more_sources: Vec<Text>,
+    no_plan: Vec<NoPlan>,
 }
+
+/// Why no plan, for the cases that need no formatting.
+const NEEDS_CARE_FIRST: &str = "the knee needs to be seen first (see above); ask the clinician \
+    who assesses it when and how to run again.";
+const NO_TOP: &str = "no condition stands out enough to plan for.";
+const NO_LOG: &str = "the training log has no recent weekly distance to build back to: add the \
+    distances of the last weeks for a plan.";
+const TOO_LITTLE: &str = "the recent weekly distance is too small to build up in steps of 0.1 km \
+    within the weekly limit.";
 
 /// How weeks split into runs, compiled.
 #[derive(Debug, Clone)]
@@ -74,12 +84,23 @@ impl RunsPolicy {
     }
 }
 
-/// What the plan reads from the evaluation: the level, the top diagnosis, and the reported
+/// What the plan reads from the evaluation: the level, the differential, and the reported
 /// steps that a plan schedules, by kind.
 pub(crate) struct Context<'a> {
     pub level: Level,
-    pub top: Option<(usize, &'a Text)>,
+    /// Diagnosis indices, most likely first.
+    pub ranked: &'a [usize],
+    /// A diagnosis's id and name, by index.
+    pub diagnosis: &'a dyn Fn(usize) -> (&'a Text, &'a Text),
     pub steps: &'a mut dyn Iterator<Item = (Option<StepKind>, &'a Text)>,
+}
+
+/// Diagnoses that rule a plan out, compiled.
+#[derive(Debug, Clone)]
+struct NoPlan {
+    diagnoses: Vec<usize>,
+    within_top: usize,
+    reason: Text,
 }
 
 impl PlanPolicy {
@@ -158,6 +179,15 @@ impl PlanPolicy {
                 })
                 .collect(),
             more_sources,
+            no_plan: def
+                .no_plan
+                .iter()
+                .map(|n| NoPlan {
+                    diagnoses: n.diagnoses.iter().filter_map(|d| diagnosis(d)).collect(),
+                    within_top: usize::from(n.within_top),
+                    reason: Text::from(n.reason.as_str()),
+                })
+                .collect(),
             // Validated to 1..=52; the clamp only keeps the cast exact.
             weeks: def.weeks.value.clamp(1.0, 52.0) as u8,
             pain_limit,
@@ -170,14 +200,24 @@ impl PlanPolicy {
         }
     }
 
-    /// The plan, or `None`: at `Doctor` level and above, when the top diagnosis has no start,
-    /// when the log shows no recent distance, or when that distance is too small to grow in
-    /// steps of 0.1 km within the weekly limit.
-    pub(crate) fn build(&self, facts: &Facts, cx: Context<'_>) -> Option<Plan> {
+    /// The plan, or why there is none: at `Doctor` level and above, when a diagnosis that
+    /// rules running out ranks high enough, when the top diagnosis has no start, when the log
+    /// shows no recent distance, or when that distance is too small to grow in steps of 0.1 km
+    /// within the weekly limit.
+    pub(crate) fn build(&self, facts: &Facts, cx: Context<'_>) -> Result<Plan, Text> {
         if cx.level >= Level::Doctor {
-            return None;
+            return Err(Text::from(NEEDS_CARE_FIRST));
         }
-        let (top, top_id) = cx.top?;
+        if let Some(n) = self.no_plan.iter().find(|n| {
+            cx.ranked
+                .iter()
+                .take(n.within_top)
+                .any(|d| n.diagnoses.contains(d))
+        }) {
+            return Err(n.reason.clone());
+        }
+        let &top = cx.ranked.first().ok_or_else(|| Text::from(NO_TOP))?;
+        let (top_id, top_name) = (cx.diagnosis)(top);
         // Validation refuses a diagnosis in two starts; should a set built in code have one,
         // the smaller fraction is taken, the safer reading.
         let (fraction, source) = self
@@ -185,8 +225,14 @@ impl PlanPolicy {
             .iter()
             .filter(|(d, _, _)| *d == top)
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(_, f, s)| (*f, s.clone()))?;
-        let recent = recent_km(facts)?;
+            .map(|(_, f, s)| (*f, s.clone()))
+            .ok_or_else(|| {
+                Text::from(format!(
+                    "this rule set has no plan for {top_name}: ask a physiotherapist or \
+                     sports-medicine clinician for one."
+                ))
+            })?;
+        let recent = recent_km(facts).ok_or_else(|| Text::from(NO_LOG))?;
         let growth = 1.0 + self.weekly_limit / 100.0;
 
         // Distances are whole tenths of a km, each the largest not above its bound, so that
@@ -206,7 +252,7 @@ impl PlanPolicy {
         }
         let mut now = tenths_at_most(recent * fraction).min(cap);
         if now == 0 {
-            return None;
+            return Err(Text::from(TOO_LITTLE));
         }
         // A runner whose current week is empty has stopped: walk-run intervals come first.
         let stopped = facts.number(Num::WeeklyKm) == Some(0.0);
@@ -219,7 +265,7 @@ impl PlanPolicy {
                 if next <= now {
                     // Too little to grow by 0.1 km within the limit: no plan rather than a
                     // plan that never moves.
-                    return None;
+                    return Err(Text::from(TOO_LITTLE));
                 }
                 now = next;
             }
@@ -256,7 +302,7 @@ impl PlanPolicy {
                 None => {}
             }
         }
-        Some(Plan {
+        Ok(Plan {
             diagnosis: top_id.clone(),
             recent_km: recent,
             start_fraction: fraction,

@@ -16,7 +16,7 @@ use crate::vocab::{Level, Phase};
 /// building a report copies no text, and a report outlives the rule set that made it.
 ///
 /// Serializes with the keys `rule_set`, `diagnoses`, `escalation`, `steps`, `factors`, `load`,
-/// `plan` (when there is one) and `fired`; `Display` renders what a runner should read.
+/// `plan` or `no_plan` (when there is one) and `fired`; `Display` renders what a runner should read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Report {
@@ -42,6 +42,10 @@ pub struct Report {
     /// set has a start for the top diagnosis and the log shows the runner's recent distance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
+    /// Why there is no plan, when the rule set has plans and this report has none: a red
+    /// flag, a diagnosis that rules running out, no training log, too little recent distance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_plan: Option<Text>,
     /// The ids of every rule that fired, sorted.
     pub fired: Vec<Text>,
 }
@@ -368,6 +372,13 @@ impl fmt::Display for Report {
                 }
             }
         }
+        // Above `SportsMedicine` the escalation already says not to run; without a log there
+        // was nothing to plan from: the sentence would only be noise there.
+        if let Some(why) = self.no_plan.as_ref().filter(|_| {
+            self.escalation.level <= Level::SportsMedicine && self.load.week_km.is_some()
+        }) {
+            writeln!(f, "\nNo return-to-running plan: {why}")?;
+        }
         if let Some(plan) = &self.plan {
             writeln!(f, "\n{plan}")?;
         }
@@ -548,6 +559,7 @@ mod tests {
             factors: vec![],
             load: Load::default(),
             plan: None,
+            no_plan: None,
             fired: vec!["r".into()],
         };
         let text = r.to_string();

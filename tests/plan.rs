@@ -2,6 +2,8 @@
 //! searched for counterexamples by proptest over runners whose top diagnosis has a plan, and
 //! over any assessment.
 
+#[path = "support/files.rs"]
+mod files;
 #[path = "support/strategies.rs"]
 mod strategies;
 
@@ -64,9 +66,21 @@ fn planned_runner() -> impl Strategy<Value = Assessment> {
 /// The properties every plan keeps, whatever the runner and whatever the rule set's numbers.
 /// They hold exactly, without tolerance: the plan rounds each week down to a tenth of a km.
 fn check_plan(a: &Assessment, r: &Report, training: &TrainingDef) -> Result<(), TestCaseError> {
+    // A plan or a reason, never both.
+    prop_assert_ne!(r.plan.is_some(), r.no_plan.is_some(), "{:?}", r.no_plan);
     let Some(plan) = &r.plan else {
         return Ok(());
     };
+    // No plan with suspected bone stress anywhere in the three diagnoses the runner reads.
+    let bone_stress = ["stress_fracture", "femoral_neck_stress_fracture"];
+    prop_assert!(
+        !r.diagnoses
+            .iter()
+            .take(3)
+            .any(|d| bone_stress.contains(&&*d.id)),
+        "a plan beside suspected bone stress: {:?}",
+        r.diagnoses
+    );
     let numbers = training.plan.as_ref().expect("a plan section");
     prop_assert!(r.escalation.level <= Level::SportsMedicine);
     prop_assert_eq!(Some(&plan.diagnosis), r.top().map(|d| &d.id));
@@ -545,4 +559,77 @@ fn run_numbers_out_of_range_are_refused_by_name() {
     assert!(err.contains("plan.runs.per_week"), "{err}");
     assert!(err.contains("a rest day follows every run"), "{err}");
     assert!(err.contains("plan.runs.single_run_limit"), "{err}");
+}
+
+#[test]
+fn suspected_bone_stress_in_the_top_three_rules_a_plan_out() {
+    let mut a = templates().swap_remove(0);
+    a.training.weekly_km = vec![30.0, 32.0, 31.0, 30.0, 45.0];
+    assert!(rules().evaluate(&a).plan.is_some());
+    // Shin tenderness or pain on hopping would escalate (D1) and take the plan away on their
+    // own; here bone stress is made to rank through a layer, with nothing that escalates.
+    let layer = (
+        "rank.ron",
+        r#"Layer(name: "rank", version: "1", rules: [
+            Rule(id: "rank_bone_stress", when: DaysSinceOnset(Above(0)), then: [Suggest("stress_fracture", 0.5)],
+                 source: "test layer"),
+        ])"#,
+    );
+    let ranked = RuleSet::default()
+        .with_layer(layer.0, layer.1)
+        .expect("layer loads");
+    let r = ranked.evaluate(&a);
+    let place = r.diagnoses.iter().position(|d| d.id == "stress_fracture");
+    assert!(place.is_some_and(|p| p < 3), "{:?}", r.diagnoses);
+    assert!(r.escalation.level <= Level::SportsMedicine);
+    assert_eq!(r.plan, None);
+    assert!(
+        r.no_plan
+            .as_deref()
+            .unwrap()
+            .starts_with("a bone stress injury")
+    );
+}
+
+#[test]
+fn growing_athletes_get_a_reason_not_an_adult_plan() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/assessments/osgood.ron"
+    );
+    let mut a = Assessment::from_ron(&std::fs::read_to_string(dir).unwrap()).unwrap();
+    a.training.weekly_km = vec![10.0, 12.0, 11.0, 12.0];
+    let r = rules().evaluate(&a);
+    assert_eq!(r.top().map(|d| &*d.id), Some("osgood_schlatter"));
+    assert_eq!(r.plan, None);
+    assert!(r.no_plan.as_deref().unwrap().contains("growth area"));
+    assert!(
+        r.to_string()
+            .contains("No return-to-running plan: knee pain at a growth area")
+    );
+}
+
+/// Every `SelfCare` or `SportsMedicine` case with a training log gets a plan or a sentence
+/// saying why none fits; the counts print with `--nocapture`.
+#[test]
+fn every_case_that_may_run_has_a_plan_or_a_reason() {
+    let (mut planned, mut reasons) = (0, Vec::new());
+    for case in files::cases() {
+        let r = rules().evaluate(&case.assessment);
+        if r.escalation.level > Level::SportsMedicine
+            || case.assessment.training.weekly_km.is_empty()
+        {
+            continue;
+        }
+        match (&r.plan, &r.no_plan) {
+            (Some(_), None) => planned += 1,
+            (None, Some(why)) => reasons.push(format!("{}: {why}", case.id)),
+            other => panic!("{}: {other:?}", case.id),
+        }
+    }
+    println!("{planned} with a plan, {} with a reason:", reasons.len());
+    for r in &reasons {
+        println!("  {r}");
+    }
+    assert!(planned > 0);
 }

@@ -170,22 +170,26 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         })
         .collect();
 
-    let plan = c
-        .training
-        .as_ref()
-        .and_then(|t| t.plan.as_ref())
-        .and_then(|p| {
-            let top = r.ranked.first().map(|&d| (d, &c.diagnoses[d].id));
+    let (plan, no_plan) = match c.training.as_ref().and_then(|t| t.plan.as_ref()) {
+        None => (None, None),
+        Some(p) => {
             let mut steps = r.steps.iter().map(|&s| (c.steps[s].kind, &c.steps[s].id));
-            p.build(
+            let diagnosis = |d: usize| (&c.diagnoses[d].id, &c.diagnoses[d].name);
+            let built = p.build(
                 facts,
                 crate::plan::Context {
                     level: r.level,
-                    top,
+                    ranked: &r.ranked,
+                    diagnosis: &diagnosis,
                     steps: &mut steps,
                 },
-            )
-        });
+            );
+            match built {
+                Ok(plan) => (Some(plan), None),
+                Err(why) => (None, Some(why)),
+            }
+        }
+    };
 
     Report {
         rule_set: c.label.clone(),
@@ -198,6 +202,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         factors,
         load: crate::figures::figures(facts, c.training.as_ref(), c.shoe_limit),
         plan,
+        no_plan,
         fired: ids(&mut r.fired.iter().copied(), r.fired.len()),
     }
 }

@@ -106,6 +106,27 @@ pub struct PlanDef {
     /// Signs that stop the plan at once, each with the policy lines it would fire.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop: Vec<StopDef>,
+    /// Diagnoses that rule a plan out, with the sentence the report gives instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_plan: Vec<NoPlanDef>,
+}
+
+/// Diagnoses that rule a plan out when they rank high enough, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "NoPlan", deny_unknown_fields)]
+pub struct NoPlanDef {
+    /// Diagnosis ids.
+    pub diagnoses: Vec<String>,
+    /// How high one must rank to rule the plan out: 1 for the top diagnosis, 3 for any of
+    /// the top three the runner reads.
+    pub within_top: u8,
+    /// Why there is no plan, in words the runner reads.
+    pub reason: String,
+    /// Published source.
+    pub source: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A criterion to meet before the first run, in words a runner reads.

@@ -140,6 +140,7 @@ impl Validator<'_> {
             }
         }
         self.plan_runs(plan, &percent);
+        self.no_plan(plan, diagnoses);
     }
 
     /// The entry criteria, runs, setbacks and stop signs of a plan.
@@ -210,6 +211,50 @@ impl Validator<'_> {
                     "a stop sign needs its `text` and the policy `lines` it would fire",
                     "stop",
                 );
+            }
+        }
+    }
+
+    /// The diagnoses that rule a plan out: known, with a rank, a reason and a source.
+    fn no_plan(&mut self, plan: &super::PlanDef, diagnoses: &HashSet<&str>) {
+        for n in &plan.no_plan {
+            let first = n.diagnoses.first().map_or("no_plan", String::as_str);
+            let field = format!("plan.no_plan({first})");
+            let needle = format!("\"{first}\"");
+            if n.diagnoses.is_empty() {
+                self.bad(
+                    "plan.no_plan",
+                    "list the diagnoses that rule a plan out",
+                    "no_plan",
+                );
+            }
+            if !(1..=3).contains(&n.within_top) {
+                self.bad(
+                    &field,
+                    &format!(
+                        "`within_top: {}` must be 1, 2 or 3: the report names three diagnoses",
+                        n.within_top
+                    ),
+                    "within_top",
+                );
+            }
+            if n.reason.trim().is_empty() {
+                self.bad(&field, "say why there is no plan in `reason`", "reason");
+            }
+            if n.source.trim().is_empty() {
+                let hint = format!("cite the published source of `training.{field}`");
+                self.in_training(K::Empty("source"), &field, &needle, Some(hint));
+            }
+            for d in &n.diagnoses {
+                if !diagnoses.contains(d.as_str()) {
+                    let hint = did_you_mean(d, diagnoses.iter().copied())
+                        .map(|m| format!("did you mean `{m}`?"));
+                    let kind = K::UnknownReference {
+                        what: "diagnosis",
+                        id: d.clone(),
+                    };
+                    self.in_training(kind, &field, &format!("\"{d}\""), hint);
+                }
             }
         }
     }
