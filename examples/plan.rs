@@ -134,6 +134,23 @@ fn plan(r: &Report) {
             say!("  - {c}");
         }
     }
+    if !p.stages.is_empty() {
+        say!("\nStages, each until its criterion is met");
+        for (i, st) in p.stages.iter().enumerate() {
+            let dose = st
+                .dose
+                .as_ref()
+                .map_or_else(String::new, |d| format!(" ({d})"));
+            let runs = if st.runs {
+                "with the runs"
+            } else {
+                "no running"
+            };
+            say!("  {}. {} [{runs}]{dose}", i + 1, st.name);
+            say!("     {}", st.text);
+            say!("     move on when: {}", st.until);
+        }
+    }
     say!();
     say!(
         "  week  distance  change  if pain goes above {}/10",
@@ -215,7 +232,7 @@ fn plan(r: &Report) {
         say!("  {what}: {source}");
     }
     for source in p.sources.iter().skip(4) {
-        say!("  criteria, runs and setbacks: {source}");
+        say!("  criteria, runs, setbacks and stages: {source}");
     }
 }
 

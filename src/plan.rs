@@ -9,7 +9,7 @@
 //! arithmetic, which is why the plan is a pure function of the facts and the report so far.
 
 use crate::facts::{Facts, Num};
-use crate::report::{Interval, Plan, PlanRun, PlanStop, PlanWeek};
+use crate::report::{Interval, Plan, PlanRun, PlanStage, PlanStop, PlanWeek};
 use crate::rules::{PlanDef, RunsDef, StepKind};
 use crate::text::Text;
 use crate::text::km;
@@ -35,6 +35,8 @@ pub(crate) struct PlanPolicy {
     /// Sources of the entry criteria, runs, walk-run intervals and setbacks, each once.
     more_sources: Vec<Text>,
     no_plan: Vec<NoPlan>,
+    /// (diagnosis indices, their stages, the stages' source).
+    stages: Vec<(Vec<usize>, Vec<PlanStage>, Text)>,
 }
 
 /// Why no plan, for the cases that need no formatting.
@@ -188,6 +190,29 @@ impl PlanPolicy {
                     reason: Text::from(n.reason.as_str()),
                 })
                 .collect(),
+            stages: def
+                .stages
+                .iter()
+                .map(|g| {
+                    let stages = g
+                        .stages
+                        .iter()
+                        .map(|st| PlanStage {
+                            name: Text::from(st.name.as_str()),
+                            text: Text::from(st.text.as_str()),
+                            dose: st.dose.as_ref().map(|d| Text::from(d.to_string())),
+                            steps: st.steps.iter().map(|i| Text::from(i.as_str())).collect(),
+                            runs: st.runs,
+                            until: Text::from(st.until.as_str()),
+                        })
+                        .collect();
+                    (
+                        g.diagnoses.iter().filter_map(|d| diagnosis(d)).collect(),
+                        stages,
+                        Text::from(g.source.as_str()),
+                    )
+                })
+                .collect(),
             // Validated to 1..=52; the clamp only keeps the cast exact.
             weeks: def.weeks.value.clamp(1.0, 52.0) as u8,
             pain_limit,
@@ -293,14 +318,30 @@ impl PlanPolicy {
             }
         }
 
+        // The top diagnosis's stages, each keeping only the steps the report gives; those
+        // steps follow their stage instead of starting in week 1.
+        let (mut stages, stage_source) = self
+            .stages
+            .iter()
+            .find(|(ds, _, _)| ds.contains(&top))
+            .map_or_else(
+                || (Vec::new(), None),
+                |(_, st, src)| (st.clone(), Some(src.clone())),
+            );
         let (mut rest_days, mut strength, mut after_runs) = (Vec::new(), Vec::new(), Vec::new());
+        let mut reported = Vec::new();
         for (kind, id) in cx.steps {
+            reported.push(id.clone());
+            let staged = stages.iter().any(|st| st.steps.contains(id));
             match kind {
                 Some(StepKind::CrossTraining) => rest_days.push(id.clone()),
-                Some(StepKind::Strength) => strength.push(id.clone()),
+                Some(StepKind::Strength) if !staged => strength.push(id.clone()),
                 Some(StepKind::Stretch) => after_runs.push(id.clone()),
-                None => {}
+                _ => {}
             }
+        }
+        for st in &mut stages {
+            st.steps.retain(|id| reported.contains(id));
         }
         Ok(Plan {
             diagnosis: top_id.clone(),
@@ -318,6 +359,7 @@ impl PlanPolicy {
             longest_run_cap_km: run_cap.map(|(_, c)| km(c)),
             setback_rule: self.setback_rule.clone(),
             stop: self.stop.clone(),
+            stages,
             sources: [
                 source,
                 self.growth_source.clone(),
@@ -326,6 +368,7 @@ impl PlanPolicy {
             ]
             .into_iter()
             .chain(self.more_sources.iter().cloned())
+            .chain(stage_source)
             .collect(),
         })
     }

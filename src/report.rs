@@ -191,7 +191,8 @@ pub struct Plan {
     pub pain_rule: Text,
     /// Steps of the report for the days between runs: cross-training.
     pub rest_days: Vec<Text>,
-    /// Steps of the report for strength work, each as often as its dose says.
+    /// Steps of the report for strength work, each as often as its dose says, from week 1;
+    /// those a stage names are in `stages` instead.
     pub strength: Vec<Text>,
     /// Steps of the report for after each run: stretches.
     pub after_runs: Vec<Text>,
@@ -209,9 +210,30 @@ pub struct Plan {
     pub setback_rule: Option<Text>,
     /// Signs that stop the plan at once, with the escalation they would fire.
     pub stop: Vec<PlanStop>,
+    /// Stages of rehabilitation for the top diagnosis, in order; the runs belong to the
+    /// stages marked `runs`. Empty for the general plan.
+    pub stages: Vec<PlanStage>,
     /// The published sources of the plan's numbers, in the order start, growth, pain, weeks,
-    /// then those of the entry criteria, runs, walk-run intervals and setbacks.
+    /// then those of the entry criteria, runs, walk-run intervals, setbacks and stages.
     pub sources: Vec<Text>,
+}
+
+/// One stage of rehabilitation in a [`Plan`]: move on when `until` holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlanStage {
+    /// Short name.
+    pub name: Text,
+    /// What to do.
+    pub text: Text,
+    /// The dose of the stage's main exercise, in words.
+    pub dose: Option<Text>,
+    /// Steps of the report this stage does.
+    pub steps: Vec<Text>,
+    /// Whether the plan's runs belong to this stage.
+    pub runs: bool,
+    /// When to move on.
+    pub until: Text,
 }
 
 /// A sign that stops a [`Plan`] at once: report it in a new assessment.
@@ -409,6 +431,22 @@ impl fmt::Display for Plan {
             writeln!(f, "  Before the first run (until then, cross-train):")?;
             for c in &self.entry {
                 writeln!(f, "  - {c}")?;
+            }
+        }
+        if !self.stages.is_empty() {
+            writeln!(f, "  Stages, each until its criterion is met:")?;
+            for (i, st) in self.stages.iter().enumerate() {
+                let dose = st
+                    .dose
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(" ({d})"));
+                let runs = if st.runs {
+                    ", with the runs below"
+                } else {
+                    ", no running"
+                };
+                writeln!(f, "  {}. {}{runs}{dose}: {}", i + 1, st.name, st.text)?;
+                writeln!(f, "     Move on when: {}", st.until)?;
             }
         }
         writeln!(

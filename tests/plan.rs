@@ -125,6 +125,7 @@ fn check_plan(a: &Assessment, r: &Report, training: &TrainingDef) -> Result<(), 
     let pain = format!("{}/10", plan.pain_limit);
     prop_assert!(plan.pain_rule.contains(&pain));
     check_runs(a, plan, numbers)?;
+    check_stages(r, plan, numbers)?;
     // Every scheduled step is one of the report's.
     for id in plan
         .rest_days
@@ -198,6 +199,36 @@ fn check_runs(a: &Assessment, plan: &Plan, numbers: &PlanDef) -> Result<(), Test
     prop_assert_eq!(plan.entry.len(), numbers.entry.len());
     if !plan.entry.is_empty() {
         prop_assert!(plan.pain_rule.contains("entry criterion"));
+    }
+    Ok(())
+}
+
+/// The stages are the top diagnosis's, with no running in the first; their steps are the
+/// report's and are not also scheduled from week 1.
+fn check_stages(r: &Report, plan: &Plan, numbers: &PlanDef) -> Result<(), TestCaseError> {
+    let defined = numbers
+        .stages
+        .iter()
+        .find(|g| g.diagnoses.iter().any(|d| *d == *plan.diagnosis));
+    let names: Vec<&str> = plan.stages.iter().map(|s| &*s.name).collect();
+    let expected: Vec<&str> = defined.map_or_else(Vec::new, |g| {
+        g.stages.iter().map(|s| s.name.as_str()).collect()
+    });
+    prop_assert_eq!(names, expected);
+    if let Some(first) = plan.stages.first() {
+        prop_assert!(!first.runs, "running in the first stage");
+    }
+    for st in &plan.stages {
+        for id in &st.steps {
+            prop_assert!(
+                r.steps.iter().any(|s| &s.id == id),
+                "{id} not in the report"
+            );
+            prop_assert!(
+                !plan.strength.contains(id),
+                "{id} both staged and from week 1"
+            );
+        }
     }
     Ok(())
 }
@@ -410,9 +441,21 @@ fn the_itbs_runner_with_a_load_spike_gets_a_plan_a_coach_would_accept() {
     assert_eq!(plan.weeks.len(), 9);
     assert_eq!(plan.pain_limit, 2);
     assert!(plan.rest_days.iter().any(|s| s == "cross_training"));
-    assert!(plan.strength.iter().any(|s| s == "hip_abductor_strength"));
+    // Hip strength is the first stage, before any running; then flat runs below the pain
+    // distance.
+    assert_eq!(plan.stages.len(), 2);
+    assert!(!plan.stages[0].runs && plan.stages[1].runs);
+    assert!(
+        plan.stages[0]
+            .steps
+            .iter()
+            .any(|s| s == "hip_abductor_strength")
+    );
+    assert!(plan.stages[1].text.contains("no downhill"));
+    assert!(plan.strength.iter().all(|s| s != "hip_abductor_strength"));
     assert!(plan.after_runs.iter().any(|s| s == "stretch_it_band"));
-    assert_eq!(plan.sources.len(), 7);
+    assert_eq!(plan.sources.len(), 8);
+    assert!(plan.sources[7].starts_with("BMJ Best Practice. Iliotibial band syndrome"));
     // Entry criteria first; three easy runs a week, a rest day after each; no run above the
     // single-run limit over the longest run of the last four weeks (19 to 26 km: 28.6 km).
     assert_eq!(plan.entry.len(), 3);
@@ -632,4 +675,72 @@ fn every_case_that_may_run_has_a_plan_or_a_reason() {
         println!("  {r}");
     }
     assert!(planned > 0);
+}
+
+/// The tendinopathy runner's strength work progresses by stage, not one dose from week 1:
+/// holds, then slow strength, then heavy slow strength, then hops with the runs.
+#[test]
+fn the_tendinopathy_runner_loads_the_tendon_in_stages() {
+    let a = templates().swap_remove(2);
+    let r = rules().evaluate(&a);
+    let plan = r.plan.as_ref().expect("a plan");
+    assert_eq!(plan.diagnosis, "patellar_tendinopathy");
+    let stages: Vec<(&str, Option<&str>, bool)> = plan
+        .stages
+        .iter()
+        .map(|s| (&*s.name, s.dose.as_deref(), s.runs))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (
+                "Isometric holds",
+                Some("5 sets, hold 45 s, up to four times a day, five days a week"),
+                false
+            ),
+            ("Slow strength", Some("3 x 12, every other day"), false),
+            (
+                "Heavy slow strength",
+                Some("3 x 15, every third day, heavier over the weeks"),
+                false
+            ),
+            (
+                "Hops, and the runs start",
+                Some("3 x 10, every third day"),
+                true
+            ),
+        ]
+    );
+    // The tendon exercises follow their stage instead of all starting in week 1.
+    for id in [
+        "tendon_isometrics",
+        "eccentric_decline_squats",
+        "leg_press",
+        "calf_raises",
+    ] {
+        assert!(!plan.strength.iter().any(|s| s == id), "{id} from week 1");
+    }
+    assert_eq!(plan.stages[0].steps, ["tendon_isometrics"]);
+    assert!(plan.sources.last().unwrap().starts_with("Breda SJ"));
+    let text = r.to_string();
+    assert!(
+        text.contains("1. Isometric holds, no running (5 sets, hold 45 s"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Move on when: You can squat on the painful leg alone"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stages_that_run_first_or_name_unknown_steps_are_refused() {
+    let mut src = source().clone();
+    let plan = src.training.as_mut().and_then(|t| t.plan.as_mut()).unwrap();
+    plan.stages[0].stages[0].runs = true;
+    plan.stages[0].stages[1].steps.push("leg_pres".into());
+    let err = RuleSet::from_source(src).unwrap_err().to_string();
+    assert!(err.contains("no running before the entry stage"), "{err}");
+    assert!(err.contains("leg_pres"), "{err}");
+    assert!(err.contains("did you mean `leg_press`?"), "{err}");
 }

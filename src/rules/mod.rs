@@ -31,8 +31,8 @@ pub(crate) mod validate;
 mod validate_training;
 
 pub use training::{
-    Cited, CriterionDef, IntervalDef, NoPlanDef, PlanDef, RunsDef, StartDef, StopDef, TrainingDef,
-    ZoneDef, Zones,
+    Cited, CriterionDef, IntervalDef, NoPlanDef, PlanDef, RunsDef, StageDef, StagesDef, StartDef,
+    StopDef, TrainingDef, ZoneDef, Zones,
 };
 
 use serde::{Deserialize, Serialize};

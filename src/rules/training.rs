@@ -109,6 +109,45 @@ pub struct PlanDef {
     /// Diagnoses that rule a plan out, with the sentence the report gives instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub no_plan: Vec<NoPlanDef>,
+    /// Stages of rehabilitation per diagnosis, in order: what to do at each, with its dose,
+    /// and the criterion for moving on. A diagnosis without stages gets the general plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StagesDef>,
+}
+
+/// The stages of rehabilitation for some diagnoses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Stages", deny_unknown_fields)]
+pub struct StagesDef {
+    /// Diagnosis ids these stages are for.
+    pub diagnoses: Vec<String>,
+    /// The stages, first to last; the first has no running.
+    pub stages: Vec<StageDef>,
+    /// Published source.
+    pub source: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One stage of rehabilitation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Stage", deny_unknown_fields)]
+pub struct StageDef {
+    /// Short name, such as "Isometric holds".
+    pub name: String,
+    /// What to do, in words the runner reads.
+    pub text: String,
+    /// The dose of the stage's main exercise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<crate::dose::Dose>,
+    /// Steps of the catalogue this stage does (shown with the stage rather than from week 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// Whether the plan's runs belong to this stage.
+    pub runs: bool,
+    /// When to move on to the next stage, in words the runner checks.
+    pub until: String,
 }
 
 /// Diagnoses that rule a plan out when they rank high enough, and why.

@@ -52,7 +52,8 @@ pub(crate) fn validate_training(src: &RuleSetSource, text: &str) -> Vec<Diagnost
     };
     if let Some(t) = &src.training {
         let diagnoses = src.diagnoses.iter().map(|d| d.id.as_str()).collect();
-        v.training(t, &diagnoses);
+        let steps = src.steps.iter().map(|s| s.id.as_str()).collect();
+        v.training(t, &diagnoses, &steps);
     }
     v.found
 }
@@ -237,7 +238,8 @@ impl Validator<'_> {
         }
 
         if let Some(t) = &src.training {
-            self.training(t, &diagnoses);
+            let steps = src.steps.iter().map(|s| s.id.as_str()).collect();
+            self.training(t, &diagnoses, &steps);
         }
         self.questions(src);
         let patterns = self.patterns(src);

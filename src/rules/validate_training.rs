@@ -20,7 +20,12 @@ struct Range {
 }
 
 impl Validator<'_> {
-    pub(super) fn training(&mut self, t: &TrainingDef, diagnoses: &HashSet<&str>) {
+    pub(super) fn training(
+        &mut self,
+        t: &TrainingDef,
+        diagnoses: &HashSet<&str>,
+        steps: &HashSet<&str>,
+    ) {
         // Below 1% a plan could not grow in steps of 0.1 km; above 100% it is no limit.
         let percent = Range {
             min: 1.0,
@@ -128,19 +133,12 @@ impl Validator<'_> {
                         &format!("\"{d}\""),
                     );
                 }
-                if !diagnoses.contains(d.as_str()) {
-                    let hint = did_you_mean(d, diagnoses.iter().copied())
-                        .map(|m| format!("did you mean `{m}`?"));
-                    let kind = K::UnknownReference {
-                        what: "diagnosis",
-                        id: d.clone(),
-                    };
-                    self.in_training(kind, &field, &format!("\"{d}\""), hint);
-                }
+                self.known_diagnosis(&field, d, diagnoses);
             }
         }
         self.plan_runs(plan, &percent);
         self.no_plan(plan, diagnoses);
+        self.stages(plan, diagnoses, steps);
     }
 
     /// The entry criteria, runs, setbacks and stop signs of a plan.
@@ -246,16 +244,85 @@ impl Validator<'_> {
                 self.in_training(K::Empty("source"), &field, &needle, Some(hint));
             }
             for d in &n.diagnoses {
-                if !diagnoses.contains(d.as_str()) {
-                    let hint = did_you_mean(d, diagnoses.iter().copied())
-                        .map(|m| format!("did you mean `{m}`?"));
-                    let kind = K::UnknownReference {
-                        what: "diagnosis",
-                        id: d.clone(),
-                    };
-                    self.in_training(kind, &field, &format!("\"{d}\""), hint);
+                self.known_diagnosis(&field, d, diagnoses);
+            }
+        }
+    }
+
+    /// The stages of rehabilitation: for known diagnoses, each diagnosis once, no running in
+    /// the first stage, every stage worded, its steps known.
+    fn stages(&mut self, plan: &super::PlanDef, diagnoses: &HashSet<&str>, steps: &HashSet<&str>) {
+        let mut staged = HashSet::new();
+        for g in &plan.stages {
+            let first = g.diagnoses.first().map_or("stages", String::as_str);
+            let field = format!("plan.stages({first})");
+            let needle = format!("\"{first}\"");
+            if g.diagnoses.is_empty() {
+                self.bad(
+                    "plan.stages",
+                    "list the diagnoses these stages are for",
+                    "stages",
+                );
+            }
+            for d in &g.diagnoses {
+                self.known_diagnosis(&field, d, diagnoses);
+                if !staged.insert(d.as_str()) {
+                    self.bad(
+                        &field,
+                        &format!("`{d}` already has stages: one list per diagnosis"),
+                        &format!("\"{d}\""),
+                    );
                 }
             }
+            if g.source.trim().is_empty() {
+                let hint = format!("cite the published source of `training.{field}`");
+                self.in_training(K::Empty("source"), &field, &needle, Some(hint));
+            }
+            match g.stages.first() {
+                None => self.bad(&field, "list at least one stage", &needle),
+                Some(s) if s.runs => self.bad(
+                    &field,
+                    "the first stage must be `runs: false`: no running before the entry stage",
+                    "runs",
+                ),
+                Some(_) => {}
+            }
+            for st in &g.stages {
+                if [&st.name, &st.text, &st.until]
+                    .iter()
+                    .any(|t| t.trim().is_empty())
+                {
+                    self.bad(
+                        &field,
+                        "every stage needs its `name`, `text` and `until`",
+                        "Stage",
+                    );
+                }
+                for id in &st.steps {
+                    if !steps.contains(id.as_str()) {
+                        let hint = did_you_mean(id, steps.iter().copied())
+                            .map(|m| format!("did you mean `{m}`?"));
+                        let kind = K::UnknownReference {
+                            what: "step",
+                            id: id.clone(),
+                        };
+                        self.in_training(kind, &field, &format!("\"{id}\""), hint);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A diagnosis named in the training section must be one of the set's.
+    fn known_diagnosis(&mut self, field: &str, d: &str, diagnoses: &HashSet<&str>) {
+        if !diagnoses.contains(d) {
+            let hint =
+                did_you_mean(d, diagnoses.iter().copied()).map(|m| format!("did you mean `{m}`?"));
+            let kind = K::UnknownReference {
+                what: "diagnosis",
+                id: d.to_owned(),
+            };
+            self.in_training(kind, field, &format!("\"{d}\""), hint);
         }
     }
 
