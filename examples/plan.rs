@@ -137,18 +137,7 @@ fn plan(r: &Report) {
     if !p.stages.is_empty() {
         say!("\nStages, each until its criterion is met");
         for (i, st) in p.stages.iter().enumerate() {
-            let dose = st
-                .dose
-                .as_ref()
-                .map_or_else(String::new, |d| format!(" ({d})"));
-            let runs = if st.runs {
-                "with the runs"
-            } else {
-                "no running"
-            };
-            say!("  {}. {} [{runs}]{dose}", i + 1, st.name);
-            say!("     {}", st.text);
-            say!("     move on when: {}", st.until);
+            say!("  {}. {st}", i + 1);
         }
     }
     say!();
@@ -178,20 +167,7 @@ fn plan(r: &Report) {
             .map_or_else(String::new, |c| format!(", none above {} km", km(c)));
         say!("\nRuns, a rest day after each{effort}{cap}");
         for w in &p.weeks {
-            let runs: Vec<String> = w
-                .runs
-                .iter()
-                .map(|r| match r.walk_run {
-                    Some(i) => format!(
-                        "day {} {} km (walk {} min, run {} min)",
-                        r.day,
-                        km(r.km),
-                        i.walk_min,
-                        i.run_min
-                    ),
-                    None => format!("day {} {} km", r.day, km(r.km)),
-                })
-                .collect();
+            let runs: Vec<String> = w.runs.iter().map(ToString::to_string).collect();
             say!("  week {:>2}: {}", w.week, runs.join(", "));
         }
     }

@@ -436,17 +436,7 @@ impl fmt::Display for Plan {
         if !self.stages.is_empty() {
             writeln!(f, "  Stages, each until its criterion is met:")?;
             for (i, st) in self.stages.iter().enumerate() {
-                let dose = st
-                    .dose
-                    .as_ref()
-                    .map_or_else(String::new, |d| format!(" ({d})"));
-                let runs = if st.runs {
-                    ", with the runs below"
-                } else {
-                    ", no running"
-                };
-                writeln!(f, "  {}. {}{runs}{dose}: {}", i + 1, st.name, st.text)?;
-                writeln!(f, "     Move on when: {}", st.until)?;
+                writeln!(f, "  {}. {st}", i + 1)?;
             }
         }
         writeln!(
@@ -466,20 +456,7 @@ impl fmt::Display for Plan {
             );
             writeln!(f, "  {:>4} {:>7} {:>7}  {back}", w.week, km(w.km), change)?;
             if !w.runs.is_empty() {
-                let runs: Vec<String> = w
-                    .runs
-                    .iter()
-                    .map(|r| match r.walk_run {
-                        Some(i) => format!(
-                            "day {}: {} km, walk {} min / run {} min",
-                            r.day,
-                            km(r.km),
-                            i.walk_min,
-                            i.run_min
-                        ),
-                        None => format!("day {}: {} km", r.day, km(r.km)),
-                    })
-                    .collect();
+                let runs: Vec<String> = w.runs.iter().map(ToString::to_string).collect();
                 writeln!(f, "             {}", runs.join("; "))?;
             }
         }
@@ -522,6 +499,34 @@ impl fmt::Display for Plan {
                 "\n  Stop and report it in a new assessment: {}.",
                 signs.join("; ").to_lowercase()
             )?;
+        }
+        Ok(())
+    }
+}
+
+/// `Isometric holds, no running (5 sets, hold 45 s, daily): what to do`, then the criterion
+/// for moving on, on a second line.
+impl fmt::Display for PlanStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let runs = if self.runs {
+            "with the runs"
+        } else {
+            "no running"
+        };
+        write!(f, "{}, {runs}", self.name)?;
+        if let Some(d) = &self.dose {
+            write!(f, " ({d})")?;
+        }
+        write!(f, ": {}\n     Move on when: {}", self.text, self.until)
+    }
+}
+
+/// `day 1: 6.1 km`, with the walk-run intervals when there are any.
+impl fmt::Display for PlanRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "day {}: {} km", self.day, km(self.km))?;
+        if let Some(i) = self.walk_run {
+            write!(f, ", walk {} min / run {} min", i.walk_min, i.run_min)?;
         }
         Ok(())
     }
