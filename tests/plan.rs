@@ -744,3 +744,20 @@ fn stages_that_run_first_or_name_unknown_steps_are_refused() {
     assert!(err.contains("leg_pres"), "{err}");
     assert!(err.contains("did you mean `leg_press`?"), "{err}");
 }
+
+/// An app puts the runs in a calendar: the plan serializes every run, and reads back equal.
+#[test]
+fn the_plan_serializes_every_run() {
+    let mut a = templates().swap_remove(0);
+    a.training.weekly_km = vec![30.0, 32.0, 31.0, 30.0, 0.0];
+    let plan = rules().evaluate(&a).plan.expect("a plan");
+    let json = serde_json::to_value(&plan).unwrap();
+    let weeks = json["weeks"].as_array().unwrap();
+    assert_eq!(weeks.len(), plan.weeks.len());
+    let run = &weeks[0]["runs"][0];
+    assert_eq!(run["day"], 1);
+    assert_eq!(run["walk_run"]["walk_min"], 2);
+    assert_eq!(run["walk_run"]["run_min"], 3);
+    let back: patella::Plan = serde_json::from_value(json).unwrap();
+    assert_eq!(back, plan);
+}
