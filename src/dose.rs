@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How much of an exercise: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Dose {

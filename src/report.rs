@@ -18,6 +18,7 @@ use crate::vocab::{Level, Phase};
 /// Serializes with the keys `rule_set`, `diagnoses`, `escalation`, `steps`, `factors`, `load`,
 /// `plan` or `no_plan` (when there is one) and `fired`; `Display` renders what a runner should read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Report {
     /// The rule set that produced this report, as `name version`.
@@ -52,6 +53,7 @@ pub struct Report {
 
 /// One entry of the differential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Diagnosis {
     /// Catalogue id, such as `patellofemoral_pain`.
@@ -73,6 +75,7 @@ pub struct Diagnosis {
 
 /// One fact behind a diagnosis, as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Evidence {
     /// The field, as the wire format names it: `present`, `locations`, `age`,
@@ -84,6 +87,7 @@ pub struct Evidence {
 
 /// The escalation level and every reason for it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Escalation {
     /// The maximum level over every rule that fired.
@@ -94,6 +98,7 @@ pub struct Escalation {
 
 /// Why the runner was escalated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Reason {
     /// The rule that fired.
@@ -108,6 +113,7 @@ pub struct Reason {
 
 /// A treatment step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Step {
     /// Catalogue id (`escalation` for the step that carries the escalation action).
@@ -124,6 +130,7 @@ pub struct Step {
 /// Figures derived from [`TrainingLoad`](crate::TrainingLoad). Each is `None` when the log
 /// cannot support it: too few weeks, a week that is not a number, or a zero to divide by.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Load {
     /// This week's distance, km.
@@ -172,6 +179,7 @@ pub struct Load {
 /// A return to running, week by week, from a fraction of the runner's recent distance back up
 /// to it, growing by at most the rule set's weekly limit and held back by pain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Plan {
     /// The diagnosis whose start the plan uses: the top one.
@@ -220,6 +228,7 @@ pub struct Plan {
 
 /// One stage of rehabilitation in a [`Plan`]: move on when `until` holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlanStage {
     /// Short name.
@@ -238,6 +247,7 @@ pub struct PlanStage {
 
 /// A sign that stops a [`Plan`] at once: report it in a new assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlanStop {
     /// The sign, in words.
@@ -248,6 +258,7 @@ pub struct PlanStop {
 
 /// One run of a [`PlanWeek`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlanRun {
     /// Day of the week, 1 to 7; a rest day follows every run.
@@ -260,6 +271,7 @@ pub struct PlanRun {
 
 /// Walk-run intervals: walk, then run, repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Interval {
     /// Minutes of walking in each repeat.
@@ -270,6 +282,7 @@ pub struct Interval {
 
 /// One week of a [`Plan`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlanWeek {
     /// Week number, from 1.
@@ -288,6 +301,7 @@ pub struct PlanWeek {
 
 /// A contributing factor found in the runner's data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Factor {
     /// Catalogue id.

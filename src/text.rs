@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// the text. Reads as a `&str` (through `Deref`, [`Text::as_str`] and comparisons with
 /// `str`), and serializes as a plain string.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Text(Arc<str>);
 
