@@ -315,6 +315,14 @@ pub enum DiagnosticKind {
     /// neither could ever be shown.
     #[error("step overrides `{0}`, which overrides it back")]
     OverrideCycle(String),
+    /// `E0120`: a diagnosis code that does not have its classification's shape.
+    #[error("`{code}` is not a {system} code")]
+    BadCode {
+        /// The classification: `ICD-10`, `ICD-10-CM` or `SNOMED CT`.
+        system: &'static str,
+        /// The code as written.
+        code: String,
+    },
     /// `W0204`: a layer disables a rule that escalates, replaces it with one that escalates
     /// less, or replaces a pattern that escalating rules rely on: the layer's authors take over
     /// that red flag.
@@ -363,6 +371,7 @@ impl DiagnosticKind {
             DiagnosticKind::BadTraining(_) => "E0117",
             DiagnosticKind::WithholdsEscalation(_) => "E0118",
             DiagnosticKind::OverrideCycle(_) => "E0119",
+            DiagnosticKind::BadCode { .. } => "E0120",
             DiagnosticKind::Unused { .. } => "W0201",
             DiagnosticKind::DuplicateRule(_) => "W0202",
             DiagnosticKind::NoSteps => "W0203",
@@ -421,6 +430,17 @@ fn default_hint(kind: &DiagnosticKind) -> Option<&'static str> {
         DiagnosticKind::OverrideCycle(_) => {
             "keep the override on the stricter step only: it wins when both would be shown"
         }
+        DiagnosticKind::BadCode { system, .. } => match *system {
+            "ICD-10" => {
+                "write a WHO ICD-10 code as a letter, two digits and an optional `.` with one or two more: `M76.5`, `M76.56`"
+            }
+            "ICD-10-CM" => {
+                "write an ICD-10-CM code as a letter, two characters and an optional `.` with up to four more: `M76.50`, `S83.519A`"
+            }
+            _ => {
+                "a SNOMED CT concept id is 6 to 18 digits ending in a Verhoeff check digit: copy it from a terminology browser, never type it from memory"
+            }
+        },
         _ => return None,
     })
 }
@@ -484,6 +504,10 @@ mod tests {
             DiagnosticKind::BadTraining(String::new()),
             DiagnosticKind::WithholdsEscalation(String::new()),
             DiagnosticKind::OverrideCycle(String::new()),
+            DiagnosticKind::BadCode {
+                system: "ICD-10",
+                code: String::new(),
+            },
         ];
         for k in &kinds {
             let warning = k.code().starts_with('W');

@@ -54,8 +54,8 @@ pub use interview::{
 pub use limits::MAX_WEEKS;
 pub use model::{Assessment, TrainingLoad};
 pub use report::{
-    Diagnosis, Escalation, Factor, Interval, Load, Plan, PlanRun, PlanStage, PlanStop, PlanWeek,
-    Reason, Report, Step,
+    Codes, Diagnosis, Escalation, Factor, Interval, Load, Plan, PlanRun, PlanStage, PlanStop,
+    PlanWeek, Reason, Report, Step,
 };
 pub use rules::Fact;
 pub use text::Text;

@@ -71,6 +71,33 @@ pub struct Diagnosis {
     pub evidence: Vec<Evidence>,
     /// The catalogue's source for the condition.
     pub source: Text,
+    /// Its ICD-10, ICD-10-CM and SNOMED CT codes, as far as the rule set gives them.
+    #[serde(default, skip_serializing_if = "Codes::is_empty")]
+    pub codes: Codes,
+}
+
+/// A diagnosis's codes; each `None` where the rule set gives none (never guessed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct Codes {
+    /// WHO ICD-10 (2019), such as `M76.5`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icd10: Option<Text>,
+    /// ICD-10-CM, such as `M76.50`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icd10_cm: Option<Text>,
+    /// SNOMED CT concept id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snomed: Option<Text>,
+}
+
+impl Codes {
+    /// Whether no code is given.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.icd10.is_none() && self.icd10_cm.is_none() && self.snomed.is_none()
+    }
 }
 
 /// One fact behind a diagnosis, as data.

@@ -92,6 +92,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
             facts: facts_behind.list,
             evidence,
             source: diag.source.clone(),
+            codes: diag.codes.clone(),
         });
     }
 

@@ -59,6 +59,7 @@ pub(crate) struct Diagnosis {
     /// Its contraindications while among the top three: an index into
     /// [`Compiled::withholds`].
     pub withhold: Option<usize>,
+    pub codes: crate::report::Codes,
 }
 
 #[derive(Debug, Clone)]

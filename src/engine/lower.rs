@@ -168,6 +168,14 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                     .withhold
                     .as_ref()
                     .map(|w| withholding(&w.steps, &w.tags, &w.reason)),
+                codes: d.codes.as_ref().map_or_else(Default::default, |c| {
+                    let text = |c: &Option<String>| c.as_deref().map(Text::from);
+                    crate::report::Codes {
+                        icd10: text(&c.icd10),
+                        icd10_cm: text(&c.icd10_cm),
+                        snomed: text(&c.snomed),
+                    }
+                }),
             })
             .collect(),
         steps: src

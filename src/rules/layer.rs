@@ -79,7 +79,7 @@ fn check_name(file: &RuleFile<'_>) -> Result<(), RuleSetError> {
 }
 
 /// Reads a base rule file and its layers, applies the layers in order and validates the
-/// merged set: the set, its label ("runner_knee 0.2.0 + clinic 3") and every problem found,
+/// merged set: the set, its label ("runner_knee 0.3.0 + clinic 3") and every problem found,
 /// each located in the file its item came from.
 ///
 /// # Errors
@@ -124,7 +124,7 @@ pub(crate) fn load_onto(
     for (i, file) in layers.iter().enumerate() {
         let (name, text) = (file.name, file.text);
         let layer: Layer = parse_ron(text, MAX_RULE_FILE_BYTES).map_err(in_file(name))?;
-        // Reports name every file's set and version: "runner_knee 0.2.0 + clinic 3".
+        // Reports name every file's set and version: "runner_knee 0.3.0 + clinic 3".
         label = format!("{label} + {} {}", layer.name, layer.version);
         for mut d in apply(&mut src, layer, i + 1, &mut origins) {
             d.file = Some(name.to_owned());

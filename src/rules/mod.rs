@@ -23,6 +23,7 @@
 //! These types are public so that programs can build, inspect or generate rule sets; most
 //! programs only ever call [`RuleSet::from_ron`](crate::RuleSet::from_ron).
 
+mod codes;
 pub(crate) mod layer;
 pub(crate) mod locate;
 mod satisfy;
@@ -318,6 +319,32 @@ pub struct DiagnosisDef {
     /// clot, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withhold: Option<Withhold>,
+    /// Its codes in the classifications clinical software exchanges; each left out where no
+    /// code fits or none was confirmed, never guessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<CodesDef>,
+}
+
+/// A diagnosis's codes. Validation checks each one's shape (`E0120`): ICD-10 `M76.5` or with
+/// the WHO site digit `M76.56`; ICD-10-CM up to seven characters (`S83.519A`); a SNOMED CT
+/// concept id with its Verhoeff check digit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Codes", deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CodesDef {
+    /// WHO ICD-10 (2019).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icd10: Option<String>,
+    /// ICD-10-CM (United States), where it is more specific: the unspecified side, and the
+    /// initial encounter for injuries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icd10_cm: Option<String>,
+    /// SNOMED CT concept id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snomed: Option<String>,
+    /// Where the codes were checked, and why a code is left out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// Steps to leave out of a report, by id or by tag, and why. Withholding only removes steps: it

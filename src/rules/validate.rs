@@ -196,6 +196,15 @@ impl Validator<'_> {
             if let Some(w) = &d.withhold {
                 self.withhold(&w.steps, &w.tags, &w.reason, &steps, &tags, at);
             }
+            for (system, code) in d.codes.iter().flat_map(super::CodesDef::given) {
+                if !super::codes::well_formed(system, code) {
+                    let kind = K::BadCode {
+                        system,
+                        code: code.to_owned(),
+                    };
+                    self.push(kind, at, Some(&format!("\"{code}\"")), None);
+                }
+            }
         }
         let nth = occurrences(src.steps.iter().map(|s| s.id.as_str()));
         for (s, &nth) in src.steps.iter().zip(&nth) {
