@@ -4,6 +4,7 @@
 //! cargo run --example triage -- examples/assessments/pfps.ron
 //! cargo run --example triage -- --json examples/assessments/acl.ron
 //! cargo run --example triage -- --explain examples/assessments/acl.ron
+//! cargo run --example triage --features cds -- --card examples/assessments/stress-fracture.ron
 //! echo '(onset: Acute, present: [Fever, HotRedKnee])' | cargo run --example triage -- -
 //! ```
 //!
@@ -19,16 +20,18 @@ use std::process::ExitCode;
 
 use patella::{Assessment, Case, RuleSet};
 
-const USAGE: &str = "usage: triage [--json] [--explain] FILE   (FILE: an Assessment or Case, .ron or .json, or - for stdin)";
+const USAGE: &str = "usage: triage [--json] [--explain] [--card] FILE   (FILE: an Assessment or Case, .ron or .json, or - for stdin; --card needs --features cds)";
 
 fn main() -> ExitCode {
     let mut json = false;
     let mut explain = false;
+    let mut card = false;
     let mut file = None;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--json" => json = true,
             "--explain" => explain = true,
+            "--card" => card = true,
             "-h" | "--help" => {
                 say!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -54,6 +57,9 @@ fn main() -> ExitCode {
 
     let rules = RuleSet::default();
     let report = rules.evaluate(&assessment);
+    if card {
+        return print_card(&report);
+    }
     if json {
         let text = if explain {
             serde_json::to_string_pretty(&rules.explain(&assessment))
@@ -224,4 +230,27 @@ fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     let line = text[..at].matches('\n').count() + 1;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     Some((line, text[line_start..at].chars().count() + 1))
+}
+
+/// The report as a CDS Hooks card, in JSON.
+#[cfg(feature = "cds")]
+fn print_card(report: &patella::Report) -> ExitCode {
+    match serde_json::to_string_pretty(&report.cds_card()) {
+        Ok(text) => {
+            say!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("triage: cannot write the card as JSON: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "cds"))]
+fn print_card(_: &patella::Report) -> ExitCode {
+    eprintln!(
+        "triage: --card needs the cds feature: cargo run --example triage --features cds -- --card FILE"
+    );
+    ExitCode::from(2)
 }

@@ -18,6 +18,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod case;
+#[cfg(feature = "cds")]
+pub mod cds;
 mod diagnostic;
 mod dose;
 mod engine;

@@ -582,7 +582,7 @@ fn phase_heading(phase: Phase) -> &'static str {
     }
 }
 
-fn heading(level: Level) -> &'static str {
+pub(crate) fn heading(level: Level) -> &'static str {
     match level {
         Level::SelfCare => "Self-care",
         Level::SportsMedicine => "Get it checked",
