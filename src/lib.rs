@@ -26,6 +26,8 @@ mod engine;
 mod error;
 mod explain;
 mod facts;
+#[cfg(feature = "fhir")]
+mod fhir;
 mod fields;
 mod figures;
 mod interview;

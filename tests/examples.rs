@@ -463,3 +463,33 @@ fn examples_end_quietly_when_the_output_pipe_closes() {
         assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
     }
 }
+
+/// The FHIR example prints a Bundle, and with `--card` a CDS Hooks card (with the `fhir`
+/// feature, which brings `cds`).
+#[cfg(feature = "fhir")]
+#[test]
+fn fhir_prints_a_bundle_and_a_card() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "fhir"])
+            .args(["--features", "fhir", "--"])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs")
+    };
+    let out = run(&["examples/assessments/itbs.ron"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(
+        bundle["entry"][0]["resource"]["resourceType"],
+        "RiskAssessment"
+    );
+    let out = run(&["--card", "examples/assessments/stress-fracture.ron"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let card: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(card["indicator"], "warning");
+    let out = run(&["no-such-file.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -5,9 +5,26 @@
 
 use patella::{Assessment, Report};
 
+/// Keys sorted at every level: serde_json keeps insertion order when another crate of the
+/// build turns on its `preserve_order` feature, and the file must not depend on that.
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<_> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
+}
+
 fn check(file: &str, schema: &schemars::Schema) {
     let path = format!("{}/schema/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = serde_json::to_string_pretty(schema).unwrap() + "\n";
+    let value = sorted(serde_json::to_value(schema).unwrap());
+    let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
     if std::env::var_os("PATELLA_BLESS").is_some() {
         std::fs::create_dir_all(format!("{}/schema", env!("CARGO_MANIFEST_DIR"))).unwrap();
         std::fs::write(&path, &text).unwrap();
