@@ -20,26 +20,8 @@ use support::say;
 const USAGE: &str = "usage: fhir [--card] FILE   (FILE: an Assessment or Case, .ron or .json)";
 
 fn main() -> ExitCode {
-    let mut card = false;
-    let mut file = None;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--card" => card = true,
-            "-h" | "--help" => {
-                say!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            _ if file.is_none() => file = Some(arg),
-            _ => {
-                eprintln!("fhir: unexpected argument `{arg}`\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let Some(file) = file else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
+    let (flags, file) = support::flags_and_file("fhir", USAGE, &["--card"]);
+    let card = !flags.is_empty();
     let assessment = match load(&file) {
         Ok(a) => a,
         Err(message) => {

@@ -23,30 +23,10 @@ use patella::{Assessment, Case, RuleSet};
 const USAGE: &str = "usage: triage [--json] [--explain] [--card] FILE   (FILE: an Assessment or Case, .ron or .json, or - for stdin; --card needs --features cds)";
 
 fn main() -> ExitCode {
-    let mut json = false;
-    let mut explain = false;
-    let mut card = false;
-    let mut file = None;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--json" => json = true,
-            "--explain" => explain = true,
-            "--card" => card = true,
-            "-h" | "--help" => {
-                say!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            _ if file.is_none() => file = Some(arg),
-            _ => {
-                eprintln!("triage: unexpected argument `{arg}`\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let Some(file) = file else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
+    let (flags, file) =
+        support::flags_and_file("triage", USAGE, &["--json", "--explain", "--card"]);
+    let has = |f: &str| flags.iter().any(|g| g == f);
+    let (json, explain, card) = (has("--json"), has("--explain"), has("--card"));
     let (assessment, case) = match load(&file) {
         Ok(loaded) => loaded,
         Err(message) => {
