@@ -26,8 +26,8 @@ fn value<T: std::fmt::Debug>(x: &T) -> String {
 #[test]
 fn every_case_bundle_parses_back_with_its_codes() {
     let rules = RuleSet::default();
-    let mut coded = 0;
-    for case in files::cases() {
+    let (mut coded, cases) = (0, files::cases());
+    for case in &cases {
         let r = rules.evaluate(&case.assessment);
         let bundle = read_back(&r);
         assert!(value(&bundle.r#type).contains("collection"), "{}", case.id);
@@ -87,7 +87,11 @@ fn every_case_bundle_parses_back_with_its_codes() {
             assert_eq!(p.activity.len(), r.steps.len(), "{}", case.id);
         }
     }
-    assert!(coded > 100, "the cases exercise the codes: {coded}");
+    // Not vacuous: on average at least one coded diagnosis per case.
+    assert!(
+        coded >= cases.len(),
+        "the cases exercise the codes: {coded}"
+    );
 }
 
 /// The elements R4 requires (minimum cardinality 1), which the model does not check.
