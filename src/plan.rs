@@ -37,11 +37,16 @@ pub(crate) struct PlanPolicy {
     no_plan: Vec<NoPlan>,
     /// (diagnosis indices, their stages, the stages' source).
     stages: Vec<(Vec<usize>, Vec<PlanStage>, Text)>,
+    /// Per diagnosis, the sentence for a top diagnosis without a start: written once here
+    /// rather than on every report.
+    no_start: Vec<Text>,
 }
 
 /// Why no plan, for the cases that need no formatting.
 const NEEDS_CARE_FIRST: &str = "the knee needs to be seen first (see above); ask the clinician \
     who assesses it when and how to run again.";
+const NO_START: &str = "this rule set has no plan for the most likely condition: ask a \
+    physiotherapist or sports-medicine clinician for one.";
 const NO_TOP: &str = "no condition stands out enough to plan for.";
 const NO_LOG: &str = "the training log has no recent weekly distance to build back to: add the \
     distances of the last weeks for a plan.";
@@ -92,8 +97,8 @@ pub(crate) struct Context<'a> {
     pub level: Level,
     /// Diagnosis indices, most likely first.
     pub ranked: &'a [usize],
-    /// A diagnosis's id and name, by index.
-    pub diagnosis: &'a dyn Fn(usize) -> (&'a Text, &'a Text),
+    /// A diagnosis's id, by index.
+    pub diagnosis: &'a dyn Fn(usize) -> &'a Text,
     pub steps: &'a mut dyn Iterator<Item = (Option<StepKind>, &'a Text)>,
 }
 
@@ -181,6 +186,7 @@ impl PlanPolicy {
                 })
                 .collect(),
             more_sources,
+            no_start: Vec::new(),
             no_plan: def
                 .no_plan
                 .iter()
@@ -225,6 +231,18 @@ impl PlanPolicy {
         }
     }
 
+    /// Writes, once, the sentence for each diagnosis (by index) that has no start.
+    pub(crate) fn name_diagnoses<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
+        self.no_start = names
+            .map(|name| {
+                Text::from(format!(
+                    "this rule set has no plan for {name}: ask a physiotherapist or \
+                     sports-medicine clinician for one."
+                ))
+            })
+            .collect();
+    }
+
     /// The plan, or why there is none: at `Doctor` level and above, when a diagnosis that
     /// rules running out ranks high enough, when the top diagnosis has no start, when the log
     /// shows no recent distance, or when that distance is too small to grow in steps of 0.1 km
@@ -242,7 +260,7 @@ impl PlanPolicy {
             return Err(n.reason.clone());
         }
         let &top = cx.ranked.first().ok_or_else(|| Text::from(NO_TOP))?;
-        let (top_id, top_name) = (cx.diagnosis)(top);
+        let top_id = (cx.diagnosis)(top);
         // Validation refuses a diagnosis in two starts; should a set built in code have one,
         // the smaller fraction is taken, the safer reading.
         let (fraction, source) = self
@@ -252,10 +270,10 @@ impl PlanPolicy {
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(_, f, s)| (*f, s.clone()))
             .ok_or_else(|| {
-                Text::from(format!(
-                    "this rule set has no plan for {top_name}: ask a physiotherapist or \
-                     sports-medicine clinician for one."
-                ))
+                self.no_start
+                    .get(top)
+                    .cloned()
+                    .unwrap_or_else(|| Text::from(NO_START))
             })?;
         let recent = recent_km(facts).ok_or_else(|| Text::from(NO_LOG))?;
         let growth = 1.0 + self.weekly_limit / 100.0;

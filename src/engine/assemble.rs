@@ -175,7 +175,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         None => (None, None),
         Some(p) => {
             let mut steps = r.steps.iter().map(|&s| (c.steps[s].kind, &c.steps[s].id));
-            let diagnosis = |d: usize| (&c.diagnoses[d].id, &c.diagnoses[d].name);
+            let diagnosis = |d: usize| &c.diagnoses[d].id;
             let built = p.build(
                 facts,
                 crate::plan::Context {

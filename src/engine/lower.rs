@@ -213,10 +213,13 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         escalation_id: Text::from(crate::report::ESCALATION_STEP),
         level_actions: Level::ALL.iter().map(|l| Text::from(l.action())).collect(),
         shoe_limit,
-        training: src
-            .training
-            .as_ref()
-            .map(|t| crate::figures::TrainingPolicy::new(t, |d| diag_ix.get(d).copied())),
+        training: src.training.as_ref().map(|t| {
+            let mut policy = crate::figures::TrainingPolicy::new(t, |d| diag_ix.get(d).copied());
+            if let Some(plan) = &mut policy.plan {
+                plan.name_diagnoses(src.diagnoses.iter().map(|d| d.name.as_str()));
+            }
+            policy
+        }),
     }
 }
 
