@@ -58,19 +58,7 @@ impl Assessment {
     /// [`AssessmentError::Parse`] for text that is not JSON, an unknown field or name, or a
     /// value of the wrong type; the range errors of [`Assessment::validate`].
     pub fn from_json(text: &str) -> Result<Assessment, AssessmentError> {
-        if text.len() > MAX_ASSESSMENT_BYTES {
-            return Err(ParseError::new(
-                "E0007",
-                Position { line: 1, column: 1 },
-                format!(
-                    "the text is {} bytes, more than the limit of {MAX_ASSESSMENT_BYTES}",
-                    text.len()
-                ),
-                None,
-                Vec::new(),
-            )
-            .into());
-        }
+        crate::parse::within_size(text, MAX_ASSESSMENT_BYTES)?;
         let mut value: Value = serde_json::from_str(text).map_err(|e| {
             ParseError::new(
                 "E0001",

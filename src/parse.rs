@@ -14,26 +14,32 @@ pub(crate) fn parse_ron<T: DeserializeOwned>(
     text: &str,
     max_bytes: usize,
 ) -> Result<T, ParseError> {
-    if text.len() > max_bytes {
-        return Err(ParseError::new(
-            "E0007",
-            Position { line: 1, column: 1 },
-            format!(
-                "the text is {} bytes, more than the limit of {max_bytes}",
-                text.len()
-            ),
-            Some(
-                "this is not a rule file or assessment written by hand; check what was passed"
-                    .to_owned(),
-            ),
-            Vec::new(),
-        ));
-    }
+    within_size(text, max_bytes)?;
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(RON_RECURSION_LIMIT)
         .from_str(text)
         .map_err(|e| from_ron(&e))
+}
+
+/// `E0007` for text longer than `max_bytes`, before any parser sees it: RON and JSON alike.
+pub(crate) fn within_size(text: &str, max_bytes: usize) -> Result<(), ParseError> {
+    if text.len() <= max_bytes {
+        return Ok(());
+    }
+    Err(ParseError::new(
+        "E0007",
+        Position { line: 1, column: 1 },
+        format!(
+            "the text is {} bytes, more than the limit of {max_bytes}",
+            text.len()
+        ),
+        Some(
+            "this is not a rule file or assessment written by hand; check what was passed"
+                .to_owned(),
+        ),
+        Vec::new(),
+    ))
 }
 
 /// Turns ron's error into ours: lowercase, with codes, and names checked against the valid

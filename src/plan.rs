@@ -349,7 +349,9 @@ impl PlanPolicy {
         let (mut rest_days, mut strength, mut after_runs) = (Vec::new(), Vec::new(), Vec::new());
         let mut reported = Vec::new();
         for (kind, id) in cx.steps {
-            reported.push(id.clone());
+            if !stages.is_empty() {
+                reported.push(id.clone());
+            }
             let staged = stages.iter().any(|st| st.steps.contains(id));
             match kind {
                 Some(StepKind::CrossTraining) => rest_days.push(id.clone()),

@@ -15,19 +15,21 @@ pub(crate) enum Words {
     Number(Num, Text),
 }
 
+/// The name of the first value of a vocabulary set in `mask`.
+fn named<T: Copy>(
+    all: &[T],
+    mask: u64,
+    name: fn(T) -> &'static str,
+    idx: fn(T) -> usize,
+) -> &'static str {
+    all.iter()
+        .find(|x| mask & (1 << idx(**x)) != 0)
+        .map_or("?", |x| name(*x))
+}
+
 /// A leaf as data an app can render: the field as the wire format names it, and its value
 /// when that is fixed (a number's is the runner's, read at report time).
 pub(crate) fn field_and_value(atom: Atom) -> (Text, Option<Text>) {
-    fn named<T: Copy>(
-        all: &[T],
-        mask: u64,
-        name: fn(T) -> &'static str,
-        idx: fn(T) -> usize,
-    ) -> &'static str {
-        all.iter()
-            .find(|x| mask & (1 << idx(**x)) != 0)
-            .map_or("?", |x| name(*x))
-    }
     let fixed = |field: &str, value: &str| (Text::from(field), Some(Text::from(value)));
     match atom {
         Atom::Symptom(m) => fixed(
@@ -77,16 +79,6 @@ pub(crate) fn words(atom: Atom) -> Words {
 
 /// A true leaf in words, with the runner's number where there is one.
 pub(crate) fn describe(atom: Atom, f: &Facts) -> String {
-    fn named<T: Copy>(
-        all: &[T],
-        mask: u64,
-        name: fn(T) -> &'static str,
-        idx: fn(T) -> usize,
-    ) -> &'static str {
-        all.iter()
-            .find(|x| mask & (1 << idx(**x)) != 0)
-            .map_or("?", |x| name(*x))
-    }
     match atom {
         Atom::Symptom(m) => named(Symptom::ALL, m, Symptom::name, Symptom::index).to_owned(),
         Atom::Location(m) => format!(
