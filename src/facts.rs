@@ -64,6 +64,17 @@ pub(crate) struct Facts {
     pub longest_weeks: usize,
 }
 
+/// How many contexts there are: each onset with each mechanism or none.
+pub(crate) const CONTEXTS: usize = Onset::ALL.len() * (Mechanism::ALL.len() + 1);
+
+// Sets of contexts are kept as bits of a u32.
+const _: () = assert!(CONTEXTS <= 32);
+
+/// A context's place among the [`CONTEXTS`].
+pub(crate) fn context_index(onset: Onset, mechanism: Option<Mechanism>) -> usize {
+    onset.index() * (Mechanism::ALL.len() + 1) + mechanism.map_or(0, |m| m.index() + 1)
+}
+
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
@@ -205,6 +216,12 @@ impl Facts {
             longest_recent,
             longest_weeks: earlier.len(),
         }
+    }
+
+    /// The facts' context (onset and mechanism) as a one-bit set; see `engine/context.rs`.
+    #[inline]
+    pub(crate) fn context(&self) -> u32 {
+        1 << context_index(self.onset, self.mechanism)
     }
 
     pub(crate) fn number(&self, n: Num) -> Option<f64> {

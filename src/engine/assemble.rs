@@ -120,7 +120,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         .factors
         .iter()
         .enumerate()
-        .filter(|&(f, _)| r.factor_on[f])
+        .filter(|&(f, _)| r.factors.contains(f))
         .map(|(f, cf)| {
             // The rules that found the factor, in id order.
             let mut by = r.fired.iter().copied().filter(|&ri| {

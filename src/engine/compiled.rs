@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::bits::Bits;
+use super::flat::{Code, Program};
 use super::index::{Needs, RuleIndex};
 use super::node::{Atom, Node};
 use crate::dose::Dose;
@@ -33,10 +35,8 @@ pub(crate) struct Withholding {
 pub(crate) struct Rule {
     pub id: Text,
     pub source: Text,
-    /// What is left of the condition to test once its [`Needs`] are met; `None` when the
-    /// needs are the whole condition.
-    pub residual: Option<Node>,
-    /// The whole condition, for questions about what is still unknown.
+    /// The whole condition: for questions about what is still unknown, and for facts whose
+    /// `Missing` tests are not definite (an interview's).
     pub when: Node,
     pub then: Vec<Action>,
     /// Leaves whose truth explains a firing, with their words when those are fixed.
@@ -46,6 +46,14 @@ pub(crate) struct Rule {
     /// The lower bounds its condition sets on numbers (`Above(10.0)` on the weekly increase):
     /// the thresholds a factor's figure quotes, so that the text names the rule's own.
     pub thresholds: Vec<(Num, f64)>,
+}
+
+/// What the hot loop reads of a rule: what its condition requires, and the rest of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Gate {
+    pub needs: Needs,
+    /// The condition where the needs are met (see `simplify.rs`): empty when they decide it.
+    pub rest: Program,
 }
 
 #[derive(Debug, Clone)]
@@ -70,9 +78,7 @@ pub(crate) struct Step {
     pub dose: Option<Arc<Dose>>,
     pub kind: Option<crate::rules::StepKind>,
     /// Shown only when this holds.
-    pub when: Option<Node>,
-    /// Shown only below this level (`keeps_running` is `Doctor`).
-    pub below: Option<Level>,
+    pub when: Option<Program>,
     /// Steps it supersedes when both would be shown.
     pub overrides: Vec<usize>,
 }
@@ -83,8 +89,22 @@ pub(crate) struct Factor {
     pub text: Text,
     pub advice: Text,
     pub figure: Option<Metric>,
-    /// A training-load factor, left out at `UrgentCare` and above.
-    pub training: bool,
+}
+
+/// Steps (and factors) grouped as evaluation asks about them, decided when the set compiles.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StepSets {
+    /// Per level, the steps left out at that level: below it, or rehabilitation and
+    /// prevention at `UrgentCare` and above.
+    pub by_level: Vec<Bits>,
+    /// Steps with a condition of their own.
+    pub conditional: Bits,
+    /// Steps that supersede others.
+    pub overriding: Bits,
+    /// Training-load factors, left out at `UrgentCare` and above.
+    pub training_factors: Bits,
+    /// Per step, its place in report order: by phase, then as declared.
+    pub rank: Vec<u32>,
 }
 
 /// A rule set ready to evaluate. Text is shared (`Text`), so a report takes its text
@@ -99,15 +119,17 @@ pub(crate) struct Compiled {
     /// Rules sorted by id: evaluation in this order makes sums and lists independent of the
     /// order of the file.
     pub rules: Vec<Rule>,
-    /// What each rule's condition requires, beside `rules` and densely packed.
-    pub needs: Vec<Needs>,
+    /// What each rule's condition requires and what is left to test, beside `rules` and
+    /// densely packed: all the hot loop reads of a rule.
+    pub gates: Vec<Gate>,
+    /// The rules' conditions as the hot loop tests them, and the patterns', and the steps'.
+    pub code: Code,
     /// Which rules evaluation need look at, given the facts.
     pub index: RuleIndex,
     pub diagnoses: Vec<Diagnosis>,
     pub steps: Vec<Step>,
-    /// Step indices in report order (by phase, then as declared), with whether the step
-    /// keeps the runner running: kept apart from `steps` so the loop stays in cache.
-    pub step_order: Vec<(usize, bool)>,
+    /// The steps and factors as sets, for the bookkeeping after the rules have fired.
+    pub step_sets: StepSets,
     pub factors: Vec<Factor>,
     /// Every `Withhold` of the set: of the rules' actions and of the diagnoses.
     pub withholds: Vec<Withholding>,

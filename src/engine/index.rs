@@ -1,14 +1,14 @@
 //! The rule index: what each rule's condition requires ([`Needs`]), bit sets over the rules
-//! keyed by those requirements ([`RuleIndex`]), and the part of a condition the needs leave to
-//! test (`residual`). Evaluation visits only the rules whose needs the facts can meet.
+//! keyed by those requirements ([`RuleIndex`]). Evaluation visits only the rules whose needs
+//! the facts can meet.
 
+use super::context;
 use super::node::{Atom, Node};
 use crate::facts::Facts;
-use crate::vocab::{Mechanism, Onset};
 
 /// What a condition requires to be true, for skipping rules without walking their trees.
 /// Each part is a necessary condition only: a rule that passes may still be false.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Needs {
     /// Symptoms that must all be present.
     pub present: u64,
@@ -20,23 +20,34 @@ pub(crate) struct Needs {
     pub some_location: u16,
     /// History entries that must all be listed.
     pub history: u16,
-    /// The onset required, if any.
-    pub onset: Option<Onset>,
-    /// The mechanism required, if any.
-    pub mechanism: Option<Mechanism>,
+    /// The contexts (onset and mechanism, see `context.rs`) in which it can be true.
+    pub contexts: u32,
+}
+
+impl Default for Needs {
+    /// No requirement at all.
+    fn default() -> Needs {
+        Needs {
+            present: 0,
+            some_present: 0,
+            locations: 0,
+            some_location: 0,
+            history: 0,
+            contexts: context::ALL,
+        }
+    }
 }
 
 impl Needs {
     /// Whether facts can satisfy these needs; false means the condition cannot be true.
     #[inline]
-    pub(crate) fn met_by(&self, f: &Facts) -> bool {
-        self.present & !f.present == 0
+    pub(crate) fn met_by(&self, f: &Facts, context: u32) -> bool {
+        self.contexts & context != 0
+            && self.present & !f.present == 0
             && (self.some_present == 0 || self.some_present & f.present != 0)
             && self.locations & !f.locations == 0
             && (self.some_location == 0 || self.some_location & f.locations != 0)
             && self.history & !f.history == 0
-            && self.onset.is_none_or(|o| o == f.onset)
-            && self.mechanism.is_none_or(|m| f.mechanism == Some(m))
     }
 
     /// Both hold: every requirement of each.
@@ -47,8 +58,7 @@ impl Needs {
             locations: self.locations | o.locations,
             some_location: smaller16(self.some_location_or_all(), o.some_location_or_all()),
             history: self.history | o.history,
-            onset: self.onset.or(o.onset),
-            mechanism: self.mechanism.or(o.mechanism),
+            contexts: self.contexts & o.contexts,
         }
     }
 
@@ -64,16 +74,7 @@ impl Needs {
                 u64::from(o.some_location_or_all()),
             ) as u16,
             history: self.history & o.history,
-            onset: if self.onset == o.onset {
-                self.onset
-            } else {
-                None
-            },
-            mechanism: if self.mechanism == o.mechanism {
-                self.mechanism
-            } else {
-                None
-            },
+            contexts: self.contexts | o.contexts,
         }
     }
 
@@ -97,7 +98,7 @@ impl Needs {
 
 /// Bit sets over the rules (in id order) that spare evaluation from visiting rules that
 /// cannot fire. Each rule is keyed by one necessary fact: a symptom of those it needs (all of
-/// them, for "one of these"), else a location, else its onset, else nothing (always visited).
+/// them, for "one of these"), else a location, else the contexts in which it can be true.
 /// The rules to visit are the union of the sets of the facts present: a few word-wide ORs,
 /// already in id order and without repeats.
 #[derive(Debug, Clone, Default)]
@@ -108,20 +109,20 @@ pub(crate) struct RuleIndex {
     by_symptom: Vec<u64>,
     /// 16 sets, one per location bit.
     by_location: Vec<u64>,
-    /// 3 sets: needing an acute onset, a chronic one, and keyed by nothing.
-    by_onset: Vec<u64>,
+    /// One set per context (see `context.rs`), for the rules keyed by neither.
+    by_context: Vec<u64>,
 }
 
 impl RuleIndex {
-    pub(crate) fn new(needs: &[Needs]) -> RuleIndex {
+    pub(crate) fn new(needs: impl ExactSizeIterator<Item = Needs>) -> RuleIndex {
         let words = needs.len().div_ceil(64);
         let mut ix = RuleIndex {
             words,
             by_symptom: vec![0; 64 * words],
             by_location: vec![0; 16 * words],
-            by_onset: vec![0; 3 * words],
+            by_context: vec![0; context::COUNT * words],
         };
-        for (i, n) in needs.iter().enumerate() {
+        for (i, n) in needs.enumerate() {
             let (word, bit) = (i / 64, 1u64 << (i % 64));
             let symptoms = n.some_present_or_all();
             let locations = n.some_location_or_all();
@@ -134,12 +135,9 @@ impl RuleIndex {
                     ix.by_location[l * words + word] |= bit;
                 }
             } else {
-                let slot = match n.onset {
-                    Some(Onset::Acute) => 0,
-                    Some(Onset::Chronic) => 1,
-                    _ => 2,
-                };
-                ix.by_onset[slot * words + word] |= bit;
+                for c in (0..context::COUNT).filter(|c| n.contexts & (1 << c) != 0) {
+                    ix.by_context[c * words + word] |= bit;
+                }
             }
         }
         ix
@@ -148,7 +146,6 @@ impl RuleIndex {
     /// Sets `out` (of [`RuleIndex::words`] words) to the rules worth visiting for `f`.
     pub(crate) fn candidates(&self, f: &Facts, out: &mut [u64]) {
         let w = self.words;
-        let onset = if f.onset == Onset::Acute { 0 } else { 1 };
         let mut or = |sets: &[u64], k: usize| {
             if let Some(set) = sets.get(k * w..(k + 1) * w) {
                 for (o, s) in out.iter_mut().zip(set) {
@@ -156,8 +153,7 @@ impl RuleIndex {
                 }
             }
         };
-        or(&self.by_onset, 2);
-        or(&self.by_onset, onset);
+        or(&self.by_context, context::index(f.onset, f.mechanism));
         let mut present = f.present;
         while present != 0 {
             or(&self.by_symptom, present.trailing_zeros() as usize);
@@ -186,7 +182,8 @@ fn smaller16(a: u16, b: u16) -> u16 {
 
 impl Node {
     /// What must hold for this node to be true. `All` needs what every part needs; `Any`
-    /// only what all of its parts need; `Not` is not looked into.
+    /// only what all of its parts need; `Not` is not looked into. Contexts are left to
+    /// [`Contexts::possible`](super::context::Contexts::possible), which decides them exactly.
     pub(crate) fn needs(&self, patterns: &[Needs]) -> Needs {
         let all = |list: &[Node]| {
             list.iter()
@@ -210,12 +207,8 @@ impl Node {
                 history: *bit,
                 ..Needs::default()
             },
-            Node::Atom(Atom::Onset(o)) => Needs {
-                onset: Some(*o),
-                ..Needs::default()
-            },
-            Node::Atom(Atom::Mechanism(m)) => Needs {
-                mechanism: Some(*m),
+            Node::Context(yes, _) => Needs {
+                contexts: *yes,
                 ..Needs::default()
             },
             Node::AllSymptoms(m) => Needs {
@@ -243,34 +236,5 @@ impl Node {
             Node::AtLeast(k, list) if *k >= 1 => any(list),
             Node::AtLeast(..) => Needs::default(),
         }
-    }
-}
-
-/// The part of a rule's condition that its [`Needs`] do not already decide. A symptom,
-/// location or history test that the condition requires outright (alone, or directly under its
-/// top `All`) is part of the needs, so it is true whenever they are met and is dropped. An
-/// onset or mechanism test is dropped only when the needs require that very value: needs keep
-/// one onset, and a condition asking for two (possible when one hides in an `Any`) must keep
-/// its tests and stay false.
-pub(crate) fn residual(when: Node, needs: &Needs) -> Option<Node> {
-    let decided = |n: &Node| match n {
-        Node::AllSymptoms(_)
-        | Node::AllLocations(_)
-        | Node::Atom(Atom::Symptom(_) | Atom::Location(_) | Atom::History(_)) => true,
-        Node::Atom(Atom::Onset(o)) => needs.onset == Some(*o),
-        Node::Atom(Atom::Mechanism(m)) => needs.mechanism == Some(*m),
-        _ => false,
-    };
-    match when {
-        Node::All(parts) => {
-            let mut rest: Vec<Node> = parts.into_iter().filter(|n| !decided(n)).collect();
-            match rest.len() {
-                0 => None,
-                1 => rest.pop(),
-                _ => Some(Node::All(rest)),
-            }
-        }
-        n if decided(&n) => None,
-        n => Some(n),
     }
 }

@@ -5,14 +5,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::bits::Bits;
 use super::compiled::{self, Compiled};
-use super::index::{Needs, RuleIndex, residual};
+use super::context::{self, Contexts};
+use super::flat::Code;
+use super::index::{Needs, RuleIndex};
 use super::node::{Atom, Node};
+use super::simplify::Simplifier;
 use crate::facts::Num;
 use crate::rules::validate::pattern_order;
 use crate::rules::{Action, Cmp, Condition, Metric, RuleSetSource};
 use crate::text::Text;
-use crate::vocab::Level;
+use crate::vocab::{Level, Phase};
 
 /// Compiles a rule file that [`validate`](crate::rules::validate::validate) accepted.
 ///
@@ -42,6 +46,17 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         patterns.push(node);
         pattern_atoms.push(atoms);
     }
+    // Parts of conditions that depend on the onset and mechanism alone, decided once.
+    let contexts = Contexts::new(&patterns);
+    let simplifier = Simplifier {
+        contexts: &contexts,
+        patterns: &patterns,
+    };
+    let code = std::cell::RefCell::new(Code::default());
+    for p in &patterns {
+        let generic = simplifier.simplify(p, &Needs::default(), context::ALL);
+        code.borrow_mut().add_pattern(&generic);
+    }
     let steps_of = |ids: &[String]| ids.iter().filter_map(|s| step_ix.get(s).copied()).collect();
     // Every Withhold, its tags expanded to the steps that carry them.
     let withholds = std::cell::RefCell::new(Vec::new());
@@ -64,15 +79,23 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         all.len() - 1
     };
 
-    let mut rules: Vec<(compiled::Rule, Needs)> = src
+    let mut rules: Vec<(compiled::Rule, compiled::Gate)> = src
         .rules
         .iter()
         .map(|r| {
             let when = lower(&r.when, &slots);
             let mut evidence = Vec::new();
             when.positive_atoms(&pattern_atoms, &mut evidence);
-            let needs = when.needs(&pattern_needs);
-            let residual = residual(when.clone(), &needs);
+            let mut needs = when.needs(&pattern_needs);
+            needs.contexts &= contexts.possible(&when);
+            let rest0 = simplifier.simplify(&when, &needs, needs.contexts);
+            if std::env::var("PATELLA_DUMP").is_ok() {
+                eprintln!("{} {:b} {:?}", r.id, needs.contexts, rest0);
+            }
+            let rest = match rest0 {
+                Node::Context(context::ALL, 0) => Default::default(),
+                rest => code.borrow_mut().add(&rest),
+            };
             let then = r
                 .then
                 .iter()
@@ -95,7 +118,6 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             let rule = compiled::Rule {
                 id: Text::from(r.id.as_str()),
                 source: Text::from(r.source.as_str()),
-                residual,
                 when,
                 then,
                 evidence_text: evidence
@@ -112,12 +134,12 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                     t
                 },
             };
-            (rule, needs)
+            (rule, compiled::Gate { needs, rest })
         })
         .collect();
     rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let (rules, needs): (Vec<compiled::Rule>, Vec<Needs>) = rules.into_iter().unzip();
-    let index = RuleIndex::new(&needs);
+    let (rules, gates): (Vec<compiled::Rule>, Vec<compiled::Gate>) = rules.into_iter().unzip();
+    let index = RuleIndex::new(gates.iter().map(|g| g.needs));
     let shoe_factor = |a: &compiled::Action| match a {
         compiled::Action::Factor(f) => src
             .factors
@@ -139,20 +161,12 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     for (rank, &d) in by_id.iter().enumerate() {
         id_rank[d] = u32::try_from(rank).unwrap_or(u32::MAX);
     }
-    let mut step_order: Vec<(usize, bool)> = src
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, s.keeps_running))
-        .collect();
-    step_order.sort_by_key(|&(i, _)| (src.steps[i].phase, i));
-
     Compiled {
         label: Text::from(format!("{} {}", src.name, src.version)),
         slots: slots.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
-        patterns,
+        patterns: patterns.clone(),
         rules,
-        needs,
+        gates,
         index,
         diagnoses: src
             .diagnoses
@@ -187,17 +201,15 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 text: Text::from(s.text.as_str()),
                 dose: s.dose.clone().map(Arc::new),
                 kind: s.kind,
-                when: s.when.as_ref().map(|w| lower(w, &slots)),
-                // Keeping running is advice for self-care: the same as `below: Doctor`.
-                below: match (s.below, s.keeps_running) {
-                    (Some(b), true) => Some(b.min(Level::Doctor)),
-                    (None, true) => Some(Level::Doctor),
-                    (b, false) => b,
-                },
+                when: s.when.as_ref().map(|w| {
+                    let when =
+                        simplifier.simplify(&lower(w, &slots), &Needs::default(), context::ALL);
+                    code.borrow_mut().add(&when)
+                }),
                 overrides: steps_of(&s.overrides),
             })
             .collect(),
-        step_order,
+        step_sets: step_sets(src),
         factors: src
             .factors
             .iter()
@@ -206,10 +218,10 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 text: Text::from(f.text.as_str()),
                 advice: Text::from(f.advice.as_str()),
                 figure: f.figure,
-                training: f.training,
             })
             .collect(),
         withholds: withholds.into_inner(),
+        code: code.into_inner(),
         escalation_id: Text::from(crate::report::ESCALATION_STEP),
         level_actions: Level::ALL.iter().map(|l| Text::from(l.action())).collect(),
         shoe_limit,
@@ -220,6 +232,55 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             }
             policy
         }),
+    }
+}
+
+/// The steps and factors as the bookkeeping after firing asks about them.
+fn step_sets(src: &RuleSetSource) -> compiled::StepSets {
+    let n = src.steps.len();
+    let set = |keep: &dyn Fn(&crate::rules::StepDef) -> bool| {
+        let mut b = Bits::new(n);
+        for (i, s) in src.steps.iter().enumerate() {
+            if keep(s) {
+                b.insert(i);
+            }
+        }
+        b
+    };
+    let by_level = Level::ALL
+        .iter()
+        .map(|&level| {
+            set(&|s| {
+                // Keeping running is advice for self-care: the same as `below: Doctor`.
+                let below = match (s.below, s.keeps_running) {
+                    (Some(b), true) => Some(b.min(Level::Doctor)),
+                    (None, true) => Some(Level::Doctor),
+                    (b, false) => b,
+                };
+                below.is_some_and(|b| level >= b)
+                    || (level >= Level::UrgentCare
+                        && matches!(s.phase, Phase::LongTerm | Phase::Prevention))
+            })
+        })
+        .collect();
+    let mut training_factors = Bits::new(src.factors.len());
+    for (i, f) in src.factors.iter().enumerate() {
+        if f.training {
+            training_factors.insert(i);
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (src.steps[i].phase, i));
+    let mut rank = vec![0u32; n];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = u32::try_from(r).unwrap_or(u32::MAX);
+    }
+    compiled::StepSets {
+        by_level,
+        conditional: set(&|s| s.when.is_some()),
+        overriding: set(&|s| !s.overrides.is_empty()),
+        training_factors,
+        rank,
     }
 }
 

@@ -1,14 +1,18 @@
 //! [`RuleSet`]: a rule file parsed, validated and compiled once, then evaluated many times.
 
 mod assemble;
+mod bits;
 pub(crate) mod compiled;
+mod context;
 mod evidence;
 pub(crate) mod explore;
+mod flat;
 mod index;
 pub(crate) mod lower;
 pub(crate) mod node;
 mod outcome;
 pub(crate) mod run;
+mod simplify;
 pub(crate) mod tri;
 
 pub(crate) use assemble::{report, rule_facts};

@@ -26,7 +26,7 @@ pub(crate) enum Atom {
 
 /// Kleene "and" over the symptoms of a mask: true when all are present, false when one is
 /// absent, unknown otherwise.
-fn all_symptoms(f: &Facts, m: u64) -> Tri {
+pub(crate) fn all_symptoms(f: &Facts, m: u64) -> Tri {
     if f.present & m == m {
         Tri::True
     } else if f.absent & m != 0 {
@@ -38,10 +38,44 @@ fn all_symptoms(f: &Facts, m: u64) -> Tri {
 
 /// Kleene "or" over the places of a mask: true when one is named, unknown while the list of
 /// places is unknown or open, false otherwise.
-fn any_location(f: &Facts, m: u16) -> Tri {
+pub(crate) fn any_location(f: &Facts, m: u16) -> Tri {
     if f.locations & m != 0 {
         Tri::True
     } else if f.locations_unknown() {
+        Tri::Unknown
+    } else {
+        Tri::False
+    }
+}
+
+/// Kleene "or" over the symptoms of a mask.
+pub(crate) fn any_symptoms(f: &Facts, m: u64) -> Tri {
+    if f.present & m != 0 {
+        Tri::True
+    } else if f.absent & m == m {
+        Tri::False
+    } else {
+        Tri::Unknown
+    }
+}
+
+/// Kleene "and" over the places of a mask (unknown while the list is unknown or open).
+pub(crate) fn all_locations(f: &Facts, m: u16) -> Tri {
+    if f.locations & m == m {
+        Tri::True
+    } else if f.locations_unknown() {
+        Tri::Unknown
+    } else {
+        Tri::False
+    }
+}
+
+/// A context test on the context `b`: true in the contexts of `yes`, unknown in those of
+/// `unknown`.
+pub(crate) fn in_context(b: u32, yes: u32, unknown: u32) -> Tri {
+    if yes & b != 0 {
+        Tri::True
+    } else if unknown & b != 0 {
         Tri::Unknown
     } else {
         Tri::False
@@ -89,6 +123,11 @@ pub(crate) enum Node {
     /// One location of the mask given (unknown when no location is).
     AnyLocation(u16),
     Pattern(usize),
+    /// A part of a condition that depends on the context (onset and mechanism) alone, decided
+    /// when the set compiles (see `context.rs`): true in the contexts of the first mask,
+    /// unknown in those of the second (a mechanism test when none is given), false elsewhere.
+    /// Only the compiled programs hold it, never a rule's `when`.
+    Context(u32, u32),
     All(Vec<Node>),
     Any(Vec<Node>),
     Not(Box<Node>),
@@ -140,26 +179,11 @@ impl Node {
         match self {
             Node::Atom(a) => a.eval(f),
             Node::AllSymptoms(m) => all_symptoms(f, *m),
-            Node::AnySymptoms(m) => {
-                if f.present & m != 0 {
-                    Tri::True
-                } else if f.absent & m == *m {
-                    Tri::False
-                } else {
-                    Tri::Unknown
-                }
-            }
-            Node::AllLocations(m) => {
-                if f.locations & m == *m {
-                    Tri::True
-                } else if f.locations_unknown() {
-                    Tri::Unknown
-                } else {
-                    Tri::False
-                }
-            }
+            Node::AnySymptoms(m) => any_symptoms(f, *m),
+            Node::AllLocations(m) => all_locations(f, *m),
             Node::AnyLocation(m) => any_location(f, *m),
             Node::Pattern(i) => patterns.value(f, *i),
+            Node::Context(yes, unknown) => in_context(f.context(), *yes, *unknown),
             Node::All(list) => {
                 let mut acc = Tri::True;
                 for n in list {
@@ -228,7 +252,7 @@ impl Node {
                     n.positive_atoms(patterns, out);
                 }
             }
-            Node::Not(_) => {}
+            Node::Not(_) | Node::Context(..) => {}
         }
     }
 }

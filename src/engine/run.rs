@@ -2,11 +2,14 @@
 //! needs the facts meet are walked (the others cannot fire), in id order; nothing here depends
 //! on the order of the rules in the file, and once warm nothing allocates.
 
+use super::bits::Bits;
 use super::compiled::{self, Compiled};
+use super::context;
+use super::flat::Memory;
 use super::node::Lazy;
 use super::tri::Tri;
 use crate::facts::Facts;
-use crate::vocab::{Level, Phase};
+use crate::vocab::Level;
 
 /// How many of the top diagnoses contribute their catalogue steps.
 pub(crate) const DIAGNOSES_WITH_STEPS: usize = 3;
@@ -15,7 +18,9 @@ pub(crate) const DIAGNOSES_WITH_STEPS: usize = 3;
 /// across evaluations it allocates nothing once its vectors have grown to the rule set.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Run {
-    /// Value of each pattern, in dependency order.
+    /// The patterns' values and the stack of the flat conditions.
+    memory: Memory,
+    /// The patterns' values for whole conditions, read only for an interview's facts.
     patterns: Vec<Option<Tri>>,
     /// Rules that might fire, as a bit set in id order.
     candidates: Vec<u64>,
@@ -25,17 +30,20 @@ pub(crate) struct Run {
     pub weight: Vec<f64>,
     /// Suggested diagnoses, most likely first.
     pub ranked: Vec<usize>,
-    step_wanted: Vec<bool>,
+    /// Steps some fired rule or leading diagnosis recommends.
+    wanted: Bits,
     /// Steps to report, in report order (without the escalation step).
     pub steps: Vec<usize>,
-    /// Per step, left out of the report.
-    blocked: Vec<bool>,
-    /// Per step, the step that supersedes it, if one would be shown.
-    overridden: Vec<Option<usize>>,
+    /// Wanted steps left out of the report.
+    blocked: Bits,
+    /// (rule, withholding) of every `Withhold` that fired, in rule order.
+    withholds: Vec<(usize, usize)>,
+    /// (step superseded, step superseding it) pairs, first by the step superseded.
+    overrides: Vec<(usize, usize)>,
     /// The wanted steps left out, and why, in the order decided.
     pub withheld: Vec<(usize, Withheld)>,
     /// Factors reported.
-    pub factor_on: Vec<bool>,
+    pub factors: Bits,
     /// (level, rule, action) of every `Escalate` that fired, highest level first.
     pub reasons: Vec<(Level, usize, usize)>,
     pub level: Level,
@@ -65,9 +73,22 @@ pub(crate) enum Withheld {
 
 /// Marks a wanted step as left out, keeping the first reason.
 fn block(r: &mut Run, s: usize, why: Withheld) {
-    if r.step_wanted.get(s) == Some(&true) && r.blocked.get(s) == Some(&false) {
-        r.blocked[s] = true;
+    if r.wanted.contains(s) && !r.blocked.contains(s) {
+        r.blocked.insert(s);
         r.withheld.push((s, why));
+    }
+}
+
+/// Calls `f` on each step of `set` that is wanted and not blocked, ascending. Each word is
+/// read before its steps are handed out, so `f` may block them.
+fn each_open(r: &mut Run, set: &Bits, mut f: impl FnMut(&mut Run, usize)) {
+    for i in 0..set.words() {
+        let mut w = r.wanted.word(i) & set.word(i) & !r.blocked.word(i);
+        while w != 0 {
+            let s = i * 64 + w.trailing_zeros() as usize;
+            w &= w - 1;
+            f(r, s);
+        }
     }
 }
 
@@ -75,16 +96,12 @@ fn block(r: &mut Run, s: usize, why: Withheld) {
 /// of the leading diagnoses, the level's gates, each step's own condition, and stricter steps
 /// superseding milder ones. Only ever removes steps.
 fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
-    refill(&mut r.blocked, c.steps.len(), false);
+    r.blocked.clear(c.steps.len());
     r.withheld.clear();
-    for fi in 0..r.fired.len() {
-        let ri = r.fired[fi];
-        for action in &c.rules[ri].then {
-            if let compiled::Action::Withhold(w) = action {
-                for &s in &c.withholds[*w].steps {
-                    block(r, s, Withheld::Rule(ri, *w));
-                }
-            }
+    for i in 0..r.withholds.len() {
+        let (ri, w) = r.withholds[i];
+        for &s in &c.withholds[w].steps {
+            block(r, s, Withheld::Rule(ri, w));
         }
     }
     for di in 0..r.ranked.len().min(DIAGNOSES_WITH_STEPS) {
@@ -95,41 +112,29 @@ fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
             }
         }
     }
-    let level = r.level;
-    for (s, step) in c.steps.iter().enumerate() {
-        let too_serious = step.below.is_some_and(|b| level >= b)
-            || (level >= Level::UrgentCare
-                && matches!(step.phase, Phase::LongTerm | Phase::Prevention));
-        if too_serious {
-            block(r, s, Withheld::Level);
-        }
+    if let Some(gated) = c.step_sets.by_level.get(r.level as usize) {
+        each_open(r, gated, |r, s| block(r, s, Withheld::Level));
     }
-    for (s, step) in c.steps.iter().enumerate() {
-        if let Some(when) = &step.when
-            && r.step_wanted[s]
-            && !r.blocked[s]
+    let context = context::bit(facts);
+    each_open(r, &c.step_sets.conditional, |r, s| {
+        if let Some(when) = c.steps[s].when
+            && c.code.eval(when, facts, context, &mut r.memory) != Tri::True
         {
-            let mut patterns = Lazy {
-                nodes: &c.patterns,
-                values: &mut r.patterns,
-            };
-            if when.eval(facts, &mut patterns) != Tri::True {
-                block(r, s, Withheld::Condition);
-            }
+            block(r, s, Withheld::Condition);
         }
-    }
+    });
     // A stricter step that would be shown supersedes the milder ones it names; decided on the
     // steps as they stand before any override, so the order of the file cannot matter.
-    refill(&mut r.overridden, c.steps.len(), None);
-    for (s, step) in c.steps.iter().enumerate() {
-        if r.step_wanted[s] && !r.blocked[s] {
-            for &o in &step.overrides {
-                r.overridden[o].get_or_insert(s);
-            }
-        }
-    }
-    for o in 0..c.steps.len() {
-        if let Some(s) = r.overridden[o] {
+    r.overrides.clear();
+    each_open(r, &c.step_sets.overriding, |r, s| {
+        r.overrides
+            .extend(c.steps[s].overrides.iter().map(|&o| (o, s)));
+    });
+    // The first step (by index) to supersede each; sorting is stable.
+    r.overrides.sort_by_key(|&(o, _)| o);
+    for i in 0..r.overrides.len() {
+        let (o, s) = r.overrides[i];
+        if i == 0 || r.overrides[i - 1].0 != o {
             block(r, o, Withheld::Override(s));
         }
     }
@@ -137,12 +142,14 @@ fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
 
 /// Evaluates the rule set on `facts` into `r`.
 pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
-    // Patterns are computed when a rule first reads one, then remembered.
-    refill(&mut r.patterns, c.patterns.len(), None);
-    let mut patterns = Lazy {
-        nodes: &c.patterns,
-        values: &mut r.patterns,
-    };
+    r.memory.reset(&c.code);
+    let context = context::bit(facts);
+    // The flat conditions read `Missing` as definite, as evaluation does; an interview's facts
+    // may read it as unknown, and are tested on the whole conditions instead.
+    let definite = facts.askable == 0;
+    if !definite {
+        refill(&mut r.patterns, c.patterns.len(), None);
+    }
     // Only the rules the index says might fire, in id order.
     refill(&mut r.candidates, c.index.words, 0);
     c.index.candidates(facts, &mut r.candidates);
@@ -152,24 +159,43 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
         while bits != 0 {
             let i = w * 64 + bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            let (Some(needs), Some(rule)) = (c.needs.get(i), c.rules.get(i)) else {
+            let Some(gate) = c.gates.get(i) else {
                 continue;
             };
-            // A rule whose required facts are not there cannot be true: skip its tree.
-            if needs.met_by(facts)
-                && rule
-                    .residual
-                    .as_ref()
-                    .is_none_or(|rest| rest.eval(facts, &mut patterns) == Tri::True)
-            {
+            // A rule whose required facts are not there cannot be true: skip the rest of it.
+            if !gate.needs.met_by(facts, context) {
+                continue;
+            }
+            let fires = if definite {
+                gate.rest.is_empty()
+                    || c.code.eval(gate.rest, facts, context, &mut r.memory) == Tri::True
+            } else {
+                let mut patterns = Lazy {
+                    nodes: &c.patterns,
+                    values: &mut r.patterns,
+                };
+                c.rules
+                    .get(i)
+                    .is_some_and(|rule| rule.when.eval(facts, &mut patterns) == Tri::True)
+            };
+            if fires {
                 r.fired.push(i);
             }
         }
     }
 
-    refill(&mut r.weight, c.diagnoses.len(), 0.0);
-    refill(&mut r.step_wanted, c.steps.len(), false);
-    refill(&mut r.factor_on, c.factors.len(), false);
+    // Only the diagnoses suggested last time have a weight to clear.
+    if r.weight.len() == c.diagnoses.len() {
+        for &d in &r.ranked {
+            r.weight[d] = 0.0;
+        }
+    } else {
+        refill(&mut r.weight, c.diagnoses.len(), 0.0);
+    }
+    r.ranked.clear();
+    r.wanted.clear(c.steps.len());
+    r.factors.clear(c.factors.len());
+    r.withholds.clear();
     r.reasons.clear();
     r.level = Level::SelfCare;
     // Rules are in id order, so weights add up in the same order whatever the file's order
@@ -179,11 +205,14 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
             match action {
                 compiled::Action::Suggest(d, w) => {
                     // Weights are above 0 (validated): a positive sum means suggested.
+                    if r.weight[*d] == 0.0 {
+                        r.ranked.push(*d);
+                    }
                     r.weight[*d] += *w;
                 }
                 compiled::Action::Recommend(steps) => {
                     for &s in steps {
-                        r.step_wanted[s] = true;
+                        r.wanted.insert(s);
                     }
                 }
                 compiled::Action::Escalate(level, _) => {
@@ -191,17 +220,14 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
                     r.level = r.level.max(*level);
                     r.reasons.push((*level, ri, ai));
                 }
-                compiled::Action::Factor(f) => r.factor_on[*f] = true,
-                // Applied below, once the steps wanted are known.
-                compiled::Action::Withhold(_) => {}
+                compiled::Action::Factor(f) => r.factors.insert(*f),
+                // Applied once the steps wanted are known.
+                compiled::Action::Withhold(w) => r.withholds.push((ri, *w)),
             }
         }
     }
 
     // Differential: by weight, ties by id, so the rule order cannot matter.
-    r.ranked.clear();
-    r.ranked
-        .extend((0..c.diagnoses.len()).filter(|&d| r.weight[d] > 0.0));
     let (weight, diagnoses) = (&r.weight, &c.diagnoses);
     r.ranked.sort_unstable_by(|&a, &b| {
         weight[b]
@@ -211,22 +237,28 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
 
     for &d in r.ranked.iter().take(DIAGNOSES_WITH_STEPS) {
         for &s in &c.diagnoses[d].steps {
-            r.step_wanted[s] = true;
+            r.wanted.insert(s);
         }
     }
     withhold(c, facts, r);
     // Training-load factors are beside the point when the runner must be seen today.
     if r.level >= Level::UrgentCare {
-        for (on, f) in r.factor_on.iter_mut().zip(&c.factors) {
-            *on &= !f.training;
+        for f in c.step_sets.training_factors.iter() {
+            r.factors.remove(f);
         }
     }
+    // Report order: by phase, then as declared (the rank the set compiled).
     r.steps.clear();
-    for &(s, _) in &c.step_order {
-        if r.step_wanted[s] && !r.blocked[s] {
-            r.steps.push(s);
+    for i in 0..r.wanted.words() {
+        let mut w = r.wanted.word(i) & !r.blocked.word(i);
+        while w != 0 {
+            r.steps.push(i * 64 + w.trailing_zeros() as usize);
+            w &= w - 1;
         }
     }
+    let rank = &c.step_sets.rank;
+    r.steps
+        .sort_unstable_by_key(|&s| rank.get(s).copied().unwrap_or(u32::MAX));
     r.reasons
         .sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
 }
