@@ -119,23 +119,24 @@ pub(crate) fn figure(
 ) -> Option<String> {
     // The same rounded figures as the report's `load`, so the words and the data agree.
     let current = facts.number(Num::WeeklyKm).map(tenth);
-    let weeks = |n: usize| match n {
-        1 => "the week before".to_owned(),
-        n => format!("the {n} weeks before"),
-    };
+    let weeks = Weeks;
     match metric {
         Metric::WeeklyIncrease => {
             let (c, prev) = (current?, tenth(facts.previous_week?));
             let mut s = match weekly_change_figure(facts).map(f64::round) {
-                Some(pct) => format!(
+                Some(pct) => sized(format_args!(
                     "this week {} km, {} last week's {} km",
                     km(c),
                     change(pct, "above", "below"),
                     km(prev)
-                ),
+                )),
                 // The rules still see the change (after a week of no running it is
                 // unbounded); a percentage of almost nothing would be noise.
-                None => format!("this week {} km after {} km last week", km(c), km(prev)),
+                None => sized(format_args!(
+                    "this week {} km after {} km last week",
+                    km(c),
+                    km(prev)
+                )),
             };
             if let Some(limit) = threshold.or(policy.map(|p| p.weekly_limit)) {
                 let most = prev * (1.0 + limit / 100.0);
@@ -154,12 +155,12 @@ pub(crate) fn figure(
                 tenth(facts.chronic_mean?),
                 (facts.number(Num::Acwr)? * 100.0).round() / 100.0,
             );
-            let mut s = format!(
+            let mut s = sized(format_args!(
                 "this week {} km against an average of {} km over {}: ratio {r:.2}",
                 km(c),
                 km(mean),
                 weeks(facts.chronic_weeks)
-            );
+            ));
             match (policy.and_then(|p| p.zone(r)), threshold) {
                 (Some((_, _, words)), _) => {
                     let _ = write!(s, ", {words}");
@@ -172,7 +173,7 @@ pub(crate) fn figure(
             Some(s)
         }
         Metric::WeeklyKm => {
-            let mut s = format!("{} km this week", km(current?));
+            let mut s = sized(format_args!("{} km this week", km(current?)));
             if let Some(t) = threshold {
                 let _ = write!(s, "; the rule's mark is {} km", km(t));
             }
@@ -180,7 +181,7 @@ pub(crate) fn figure(
         }
         Metric::ShoeKm => {
             let shoes = tenth(facts.number(Num::ShoeKm)?);
-            let mut s = format!("{} km on the current shoes", km(shoes));
+            let mut s = sized(format_args!("{} km on the current shoes", km(shoes)));
             if let Some(limit) = threshold {
                 let _ = write!(s, "; replace them at about {} km", km(limit));
             }
@@ -192,13 +193,13 @@ pub(crate) fn figure(
                 tenth(facts.longest_before?),
                 facts.number(Num::LongestRunIncreasePct)?.round(),
             );
-            let mut s = format!(
+            let mut s = sized(format_args!(
                 "longest run this week {} km, {} the {} km longest of {}",
                 km(run),
                 change(pct, "longer than", "shorter than"),
                 km(before),
                 weeks(facts.longest_weeks)
-            );
+            ));
             if let Some(limit) = threshold {
                 let _ = write!(
                     s,
@@ -210,6 +211,13 @@ pub(crate) fn figure(
             Some(s)
         }
     }
+}
+
+/// A figure's text, with room for the threshold sentence added after it: one allocation.
+fn sized(args: std::fmt::Arguments<'_>) -> String {
+    let mut s = String::with_capacity(128);
+    let _ = s.write_fmt(args);
+    s
 }
 
 /// A distance to the tenth of a kilometre, as reports show it.
@@ -227,11 +235,32 @@ fn weekly_change_figure(facts: &Facts) -> Option<f64> {
 }
 
 /// "55% above" or "10% below", to the whole percent.
-fn change(pct: f64, up: &str, down: &str) -> String {
-    if pct >= 0.0 {
-        format!("{pct:.0}% {up}")
-    } else {
-        format!("{:.0}% {down}", -pct)
+fn change<'a>(pct: f64, up: &'a str, down: &'a str) -> impl std::fmt::Display + 'a {
+    Change(pct, up, down)
+}
+
+struct Change<'a>(f64, &'a str, &'a str);
+
+impl std::fmt::Display for Change<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Change(pct, up, down) = *self;
+        if pct >= 0.0 {
+            write!(f, "{pct:.0}% {up}")
+        } else {
+            write!(f, "{:.0}% {down}", -pct)
+        }
+    }
+}
+
+/// "the week before", "the 4 weeks before".
+struct Weeks(usize);
+
+impl std::fmt::Display for Weeks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            1 => f.write_str("the week before"),
+            n => write!(f, "the {n} weeks before"),
+        }
     }
 }
 

@@ -88,11 +88,24 @@ impl fmt::Display for Text {
     }
 }
 
-/// Kilometres without a needless ".0", and to one decimal otherwise.
-pub(crate) fn km(x: f64) -> String {
-    if (x - x.round()).abs() < 0.05 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
+/// Kilometres without a needless ".0", and to one decimal otherwise: written where it is
+/// formatted, without a string of its own.
+pub(crate) fn km(x: f64) -> Km {
+    Km(x)
+}
+
+/// See [`km`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Km(f64);
+
+impl fmt::Display for Km {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        let places = if (x - x.round()).abs() < 0.05 { 0 } else { 1 };
+        match f.width() {
+            // Padding needs the text first; tables are the only place that asks for it.
+            Some(_) => f.pad(&format!("{x:.places$}")),
+            None => write!(f, "{x:.places$}"),
+        }
     }
 }

@@ -35,19 +35,24 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         }
     }
     behind.sort_by_key(|&(d, _)| d);
-    // Each of the runner's numbers is written once per report, however many facts quote it.
-    let mut numbers: [Option<String>; Num::COUNT] = Default::default();
-    let mut words = |w: &Words| match w {
+    // Each of the runner's numbers is written once per report, however many facts quote it,
+    // and every text is formatted in one buffer: a text costs one allocation, its own.
+    let mut buf = String::new();
+    let mut numbers: [Option<Text>; Num::COUNT] = Default::default();
+    let mut words = |w: &Words, buf: &mut String| match w {
         Words::Fixed(t) => t.clone(),
         Words::Number(n, suffix) => {
-            let value = numbers[*n as usize].get_or_insert_with(|| match facts.number(*n) {
-                Some(x) => format!("{} {}", n.label(), round(x)),
-                None => n.label().to_owned(),
-            });
-            let mut text = String::with_capacity(value.len() + suffix.len());
-            text.push_str(value);
-            text.push_str(suffix);
-            Text::from(text)
+            let value = numbers[*n as usize]
+                .get_or_insert_with(|| match facts.number(*n) {
+                    Some(x) => text(buf, format_args!("{} {}", n.label(), round(x))),
+                    None => Text::from(n.label()),
+                })
+                .clone();
+            if suffix.is_empty() {
+                value
+            } else {
+                text(buf, format_args!("{value}{suffix}"))
+            }
         }
     };
     let mut diagnoses = Vec::with_capacity(r.ranked.len());
@@ -55,17 +60,21 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         let from = behind.partition_point(|&(x, _)| x < d);
         let to = behind.partition_point(|&(x, _)| x <= d);
         let rules = || behind[from..to].iter().map(|&(_, ri)| ri);
-        let mut facts_behind = Distinct::default();
-        let mut evidence: Vec<Evidence> = Vec::new();
+        // Sized for every fact the rules could quote, so neither list grows.
+        let most: usize = rules().map(|ri| c.rules[ri].evidence.len()).sum();
+        let mut facts_behind = Distinct::with_capacity(most);
+        let mut evidence: Vec<Evidence> = Vec::with_capacity(most);
         for ri in rules() {
             let rule = &c.rules[ri];
             for ((atom, w), (field, value)) in rule.evidence_text.iter().zip(&rule.evidence) {
                 if atom.eval(facts) == Tri::True {
-                    facts_behind.push(words(w));
+                    facts_behind.push(words(w, &mut buf));
                     let value = match (value, atom) {
                         (Some(v), _) => v.clone(),
                         (None, Atom::Number(n, _)) => match facts.number(*n) {
-                            Some(x) if x.is_finite() => Text::from(round(x)),
+                            Some(x) if x.is_finite() => {
+                                text(&mut buf, format_args!("{}", round(x)))
+                            }
                             Some(_) => Text::from("unbounded"),
                             None => Text::from("not given"),
                         },
@@ -208,6 +217,14 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
     }
 }
 
+/// A text formatted in `buf`, which keeps its memory for the next one.
+fn text(buf: &mut String, args: std::fmt::Arguments<'_>) -> Text {
+    use std::fmt::Write;
+    buf.clear();
+    let _ = buf.write_fmt(args);
+    Text::from(buf.as_str())
+}
+
 /// Texts in first-seen order, each once: a linear scan while the list is short, a hash set
 /// once it is not, so that a diagnosis backed by hundreds of rules stays linear.
 #[derive(Default)]
@@ -219,6 +236,13 @@ struct Distinct {
 impl Distinct {
     /// Above this many entries the hash set takes over from the scan.
     const SCAN: usize = 16;
+
+    fn with_capacity(n: usize) -> Distinct {
+        Distinct {
+            list: Vec::with_capacity(n),
+            seen: std::collections::HashSet::new(),
+        }
+    }
 
     fn push(&mut self, t: Text) {
         if self.list.len() < Self::SCAN {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::bits::Bits;
-use super::flat::{Code, Program};
+use super::flat::{Code, Program, Test};
 use super::index::{Needs, RuleIndex};
 use super::node::{Atom, Node};
 use crate::dose::Dose;
@@ -52,8 +52,8 @@ pub(crate) struct Rule {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Gate {
     pub needs: Needs,
-    /// The condition where the needs are met (see `simplify.rs`): empty when they decide it.
-    pub rest: Program,
+    /// The rest of the condition where the needs are met (see `simplify.rs`).
+    pub test: Test,
 }
 
 #[derive(Debug, Clone)]

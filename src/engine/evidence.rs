@@ -105,7 +105,7 @@ pub(crate) fn describe(atom: Atom, f: &Facts) -> String {
     }
 }
 
-pub(crate) fn round(x: f64) -> String {
-    let r = (x * 100.0).round() / 100.0;
-    format!("{r}")
+/// A number to two decimals at most, written where it is formatted.
+pub(crate) fn round(x: f64) -> impl std::fmt::Display {
+    (x * 100.0).round() / 100.0
 }

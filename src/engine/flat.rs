@@ -46,11 +46,15 @@ enum Shape {
     Nested,
 }
 
-impl Program {
-    /// Whether there is nothing to test (the condition holds whenever it is reached).
-    pub(crate) fn is_empty(self) -> bool {
-        self.ops.0 == self.ops.1
-    }
+/// A rule's test once its needs are met, the commonest kinds kept out of [`Code`] so that
+/// the hot loop reads them where it reads the needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Test {
+    /// The needs decide it.
+    Always,
+    /// One test of facts.
+    Leaf(Op),
+    Program(Program),
 }
 
 /// Every flat condition of a set.
@@ -63,20 +67,116 @@ pub(crate) struct Code {
     patterns: Vec<Program>,
 }
 
-/// A group being evaluated.
+/// A group being evaluated: its value so far from the parts seen.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Frame {
-    op: Op,
+pub(crate) struct Acc {
+    /// 0 `All`, 1 `Any`, 2 `Not`, 3 `AtLeast`.
+    kind: u8,
+    k: u32,
     acc: Tri,
     yes: u32,
     maybe: u32,
+}
+
+impl Acc {
+    /// A group with no part seen; `None` for a leaf op.
+    #[inline]
+    fn open(op: Op) -> Option<Acc> {
+        let (kind, k, acc) = match op {
+            Op::All { .. } => (0, 0, Tri::True),
+            Op::Any { .. } => (1, 0, Tri::False),
+            Op::Not { .. } => (2, 0, Tri::Unknown),
+            // An empty `AtLeast(0)` is true.
+            Op::AtLeast { k, .. } => (3, k, Tri::known(k == 0)),
+            _ => return None,
+        };
+        Some(Acc {
+            kind,
+            k,
+            acc,
+            yes: 0,
+            maybe: 0,
+        })
+    }
+
+    /// Takes a part's value; `Some` when that decides the group, whatever the other parts.
+    #[inline]
+    fn add(&mut self, v: Tri) -> Option<Tri> {
+        match self.kind {
+            0 => {
+                self.acc = self.acc.min(v);
+                (v == Tri::False).then_some(Tri::False)
+            }
+            1 => {
+                self.acc = self.acc.max(v);
+                (v == Tri::True).then_some(Tri::True)
+            }
+            2 => Some(v.not()),
+            _ => {
+                match v {
+                    Tri::True => self.yes += 1,
+                    Tri::Unknown => self.maybe += 1,
+                    Tri::False => {}
+                }
+                self.acc = if self.yes >= self.k {
+                    Tri::True
+                } else if self.yes + self.maybe >= self.k {
+                    Tri::Unknown
+                } else {
+                    Tri::False
+                };
+                (self.yes >= self.k).then_some(Tri::True)
+            }
+        }
+    }
+}
+
+/// A group's value over leaf ops, reading no more of them than it needs.
+#[inline]
+fn leaves(mut acc: Acc, ops: &[Op], f: &Facts, context: u32, patterns: &[Option<Tri>]) -> Tri {
+    for &op in ops {
+        if let Some(v) = acc.add(leaf_value(op, f, context, patterns)) {
+            return v;
+        }
+    }
+    acc.acc
+}
+
+/// A group whose parts are leaves or groups of leaves; `base` is the absolute index of
+/// `ops[0]`, its first part.
+fn shallow(
+    mut acc: Acc,
+    ops: &[Op],
+    base: usize,
+    f: &Facts,
+    context: u32,
+    patterns: &[Option<Tri>],
+) -> Tri {
+    let mut i = 0;
+    while let Some(&op) = ops.get(i) {
+        i += 1;
+        let v = match (Acc::open(op), group_end(op)) {
+            (Some(inner), Some(end)) => {
+                let end = (end as usize).saturating_sub(base).clamp(i, ops.len());
+                let v = leaves(inner, &ops[i..end], f, context, patterns);
+                i = end;
+                v
+            }
+            _ => leaf_value(op, f, context, patterns),
+        };
+        if let Some(v) = acc.add(v) {
+            return v;
+        }
+    }
+    acc.acc
 }
 
 /// What evaluation needs between calls: the patterns' values and the stack, reused.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Memory {
     pub patterns: Vec<Option<Tri>>,
-    stack: Vec<Frame>,
+    /// Open groups with where their parts end.
+    stack: Vec<(Acc, usize)>,
 }
 
 impl Memory {
@@ -164,8 +264,28 @@ impl Code {
         }
     }
 
-    /// The program's value on `f`, whose context bit is `context`.
+    /// Adds a rule's test.
+    pub(crate) fn test(&mut self, node: &Node) -> Test {
+        let p = self.add(node);
+        match (p.shape, self.ops.get(p.ops.0 as usize)) {
+            (Shape::Empty, _) => Test::Always,
+            // A pattern's value must be computed first: that takes a program.
+            (Shape::Leaf, Some(&op)) if !matches!(op, Op::Pattern(_)) => Test::Leaf(op),
+            _ => Test::Program(p),
+        }
+    }
+
+    /// The test's value on `f`, whose context bit is `context`.
     #[inline]
+    pub(crate) fn test_value(&self, t: Test, f: &Facts, context: u32, mem: &mut Memory) -> Tri {
+        match t {
+            Test::Always => Tri::True,
+            Test::Leaf(op) => leaf_value(op, f, context, &mem.patterns),
+            Test::Program(p) => self.eval(p, f, context, mem),
+        }
+    }
+
+    /// The program's value on `f`, whose context bit is `context`.
     pub(crate) fn eval(&self, p: Program, f: &Facts, context: u32, mem: &mut Memory) -> Tri {
         if p.deps.0 != p.deps.1 {
             self.patterns_of(p, f, context, mem);
@@ -177,10 +297,10 @@ impl Code {
         match (p.shape, ops) {
             (Shape::Empty, _) => Tri::True,
             (Shape::Leaf, [op]) => leaf_value(*op, f, context, &mem.patterns),
-            (Shape::Shallow, [head, parts @ ..]) => {
-                let parts = Parts::new(parts, p.ops.0 as usize + 1, f, context, &mem.patterns);
-                fold(*head, parts)
-            }
+            (Shape::Shallow, [head, parts @ ..]) => match Acc::open(*head) {
+                Some(acc) => shallow(acc, parts, p.ops.0 as usize + 1, f, context, &mem.patterns),
+                None => Tri::Unknown,
+            },
             _ => self.run(p, f, context, mem),
         }
     }
@@ -204,10 +324,10 @@ impl Code {
     fn run_pattern(&self, p: Program, f: &Facts, context: u32, mem: &mut Memory) -> Tri {
         match (p.shape, self.ops.get(p.ops.0 as usize..p.ops.1 as usize)) {
             (Shape::Leaf, Some([op])) => leaf_value(*op, f, context, &mem.patterns),
-            (Shape::Shallow, Some([head, parts @ ..])) => {
-                let parts = Parts::new(parts, p.ops.0 as usize + 1, f, context, &mem.patterns);
-                fold(*head, parts)
-            }
+            (Shape::Shallow, Some([head, parts @ ..])) => match Acc::open(*head) {
+                Some(acc) => shallow(acc, parts, p.ops.0 as usize + 1, f, context, &mem.patterns),
+                None => Tri::Unknown,
+            },
             _ => self.run(p, f, context, mem),
         }
     }
@@ -223,62 +343,23 @@ impl Code {
         let mut i = p.ops.0 as usize;
         while let Some(&op) = ops.get(i) {
             i += 1;
-            let mut v = match op {
-                Op::All { end } | Op::Any { end } | Op::Not { end } | Op::AtLeast { end, .. } => {
-                    // An empty group is its neutral value: true for `All` and `AtLeast(0)`.
-                    let acc = match op {
-                        Op::All { .. } | Op::AtLeast { k: 0, .. } => Tri::True,
-                        _ => Tri::False,
-                    };
-                    if end as usize > i {
-                        stack.push(Frame {
-                            op,
-                            acc,
-                            yes: 0,
-                            maybe: 0,
-                        });
-                        continue;
-                    }
-                    acc
+            let mut v = match (Acc::open(op), group_end(op)) {
+                (Some(acc), Some(end)) if end as usize > i => {
+                    stack.push((acc, end as usize));
+                    continue;
                 }
-                leaf => leaf_value(leaf, f, context, &mem.patterns),
+                // An empty group is its value before any part.
+                (Some(acc), _) => acc.acc,
+                _ => leaf_value(op, f, context, &mem.patterns),
             };
             // Fold the value into the open groups, closing those it completes or decides.
-            while let Some(top) = stack.last_mut() {
-                let (decided, end) = match top.op {
-                    Op::All { end } => {
-                        top.acc = top.acc.min(v);
-                        ((top.acc == Tri::False).then_some(Tri::False), end)
-                    }
-                    Op::Any { end } => {
-                        top.acc = top.acc.max(v);
-                        ((top.acc == Tri::True).then_some(Tri::True), end)
-                    }
-                    Op::Not { end } => (Some(v.not()), end),
-                    Op::AtLeast { k, end } => {
-                        match v {
-                            Tri::True => top.yes += 1,
-                            Tri::Unknown => top.maybe += 1,
-                            Tri::False => {}
-                        }
-                        top.acc = if top.yes >= k {
-                            Tri::True
-                        } else if top.yes + top.maybe >= k {
-                            Tri::Unknown
-                        } else {
-                            Tri::False
-                        };
-                        ((top.yes >= k).then_some(Tri::True), end)
-                    }
-                    _ => (Some(v), i as u32),
-                };
-                let end = end as usize;
-                match decided {
+            while let Some((acc, end)) = stack.last_mut() {
+                match acc.add(v) {
                     Some(d) => {
                         v = d;
-                        i = end;
+                        i = *end;
                     }
-                    None if i >= end => v = top.acc,
+                    None if i >= *end => v = acc.acc,
                     None => break,
                 }
                 stack.pop();
@@ -307,109 +388,6 @@ fn group_end(op: Op) -> Option<u32> {
     match op {
         Op::All { end } | Op::Any { end } | Op::Not { end } | Op::AtLeast { end, .. } => Some(end),
         _ => None,
-    }
-}
-
-/// The values of a group's parts, in order, each a leaf or a group of leaves: lazily, so that
-/// [`fold`] stops at the first part that decides.
-struct Parts<'a> {
-    ops: &'a [Op],
-    /// The absolute index of `ops[0]`.
-    base: usize,
-    i: usize,
-    f: &'a Facts,
-    context: u32,
-    patterns: &'a [Option<Tri>],
-}
-
-impl<'a> Parts<'a> {
-    fn new(
-        ops: &'a [Op],
-        base: usize,
-        f: &'a Facts,
-        context: u32,
-        patterns: &'a [Option<Tri>],
-    ) -> Parts<'a> {
-        Parts {
-            ops,
-            base,
-            i: 0,
-            f,
-            context,
-            patterns,
-        }
-    }
-}
-
-impl Iterator for Parts<'_> {
-    type Item = Tri;
-
-    fn next(&mut self) -> Option<Tri> {
-        let op = *self.ops.get(self.i)?;
-        self.i += 1;
-        let (f, context, patterns) = (self.f, self.context, self.patterns);
-        Some(match group_end(op) {
-            None => leaf_value(op, f, context, patterns),
-            Some(end) => {
-                let end = (end as usize)
-                    .saturating_sub(self.base)
-                    .clamp(self.i, self.ops.len());
-                let leaves = &self.ops[self.i..end];
-                self.i = end;
-                fold(
-                    op,
-                    leaves
-                        .iter()
-                        .map(|op| leaf_value(*op, f, context, patterns)),
-                )
-            }
-        })
-    }
-}
-
-/// A group's value from its parts' values, reading no more of them than it needs.
-#[inline]
-fn fold(head: Op, mut values: impl Iterator<Item = Tri>) -> Tri {
-    match head {
-        Op::All { .. } => {
-            let mut acc = Tri::True;
-            for v in values {
-                if v == Tri::False {
-                    return Tri::False;
-                }
-                acc = acc.min(v);
-            }
-            acc
-        }
-        Op::Any { .. } => {
-            let mut acc = Tri::False;
-            for v in values {
-                if v == Tri::True {
-                    return Tri::True;
-                }
-                acc = acc.max(v);
-            }
-            acc
-        }
-        Op::Not { .. } => values.next().map_or(Tri::Unknown, Tri::not),
-        Op::AtLeast { k, .. } => {
-            let (mut yes, mut maybe) = (0, 0);
-            for v in values {
-                match v {
-                    Tri::True => yes += 1,
-                    Tri::Unknown => maybe += 1,
-                    Tri::False => {}
-                }
-            }
-            if yes >= k {
-                Tri::True
-            } else if yes + maybe >= k {
-                Tri::Unknown
-            } else {
-                Tri::False
-            }
-        }
-        _ => Tri::Unknown,
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::bits::Bits;
 use super::compiled::{self, Compiled};
 use super::context::{self, Contexts};
-use super::flat::Code;
+use super::flat::{Code, Test};
 use super::index::{Needs, RuleIndex};
 use super::node::{Atom, Node};
 use super::simplify::Simplifier;
@@ -88,13 +88,10 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
             when.positive_atoms(&pattern_atoms, &mut evidence);
             let mut needs = when.needs(&pattern_needs);
             needs.contexts &= contexts.possible(&when);
-            let rest0 = simplifier.simplify(&when, &needs, needs.contexts);
-            if std::env::var("PATELLA_DUMP").is_ok() {
-                eprintln!("{} {:b} {:?}", r.id, needs.contexts, rest0);
-            }
-            let rest = match rest0 {
-                Node::Context(context::ALL, 0) => Default::default(),
-                rest => code.borrow_mut().add(&rest),
+            // What is left to test once the index and the needs have passed the rule.
+            let rest = match simplifier.simplify(&when, &needs, needs.contexts) {
+                Node::Context(context::ALL, 0) => Test::Always,
+                rest => code.borrow_mut().test(&rest),
             };
             let then = r
                 .then
@@ -134,7 +131,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                     t
                 },
             };
-            (rule, compiled::Gate { needs, rest })
+            (rule, compiled::Gate { needs, test: rest })
         })
         .collect();
     rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));

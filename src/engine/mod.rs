@@ -30,6 +30,12 @@ use crate::rules::validate::validate;
 use crate::rules::{RuleFile, RuleSetSource};
 use crate::text::Text;
 
+thread_local! {
+    /// Each thread's working memory for [`RuleSet::evaluate`], reused so that a report pays
+    /// only for itself. It grows to the largest rule set the thread evaluates.
+    static RUN: std::cell::RefCell<run::Run> = std::cell::RefCell::new(run::Run::default());
+}
+
 /// The default rule set's text, `rules/runner_knee.ron`, compiled into the crate.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/runner_knee.ron");
 
@@ -247,9 +253,22 @@ impl RuleSet {
     #[must_use]
     pub fn evaluate(&self, assessment: &Assessment) -> Report {
         let facts = Facts::from_assessment(assessment);
-        let mut run = run::Run::default();
-        run::run(&self.inner.compiled, &facts, &mut run);
-        assemble::report(&self.inner.compiled, &facts, &run)
+        let c = &self.inner.compiled;
+        let fresh = || {
+            let mut run = run::Run::default();
+            run::run(c, &facts, &mut run);
+            assemble::report(c, &facts, &run)
+        };
+        // The thread's working memory, kept between calls; a fresh one should the thread's
+        // be unavailable (while the thread shuts down).
+        RUN.try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut run) => {
+                run::run(c, &facts, &mut run);
+                assemble::report(c, &facts, &run)
+            }
+            Err(_) => fresh(),
+        })
+        .unwrap_or_else(|_| fresh())
     }
 
     /// Evaluates into an [`Outcome`] kept by the caller: the level, the ranked differential

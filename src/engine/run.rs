@@ -167,8 +167,7 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
                 continue;
             }
             let fires = if definite {
-                gate.rest.is_empty()
-                    || c.code.eval(gate.rest, facts, context, &mut r.memory) == Tri::True
+                c.code.test_value(gate.test, facts, context, &mut r.memory) == Tri::True
             } else {
                 let mut patterns = Lazy {
                     nodes: &c.patterns,
