@@ -69,6 +69,38 @@ fn evaluate(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("explain", |b| {
+        b.iter(|| {
+            for a in &all {
+                black_box(rules.explain(black_box(a)));
+            }
+        })
+    });
+    g.finish();
+
+    // One report with everything in it: a runner with a log, training factors and a staged
+    // return-to-running plan of nine weeks.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/assessments/patellar-tendinopathy.ron"),
+    )
+    .expect("the bundled tendinopathy runner");
+    let heavy = Assessment::from_ron(&text).expect("a valid assessment");
+    assert!(
+        rules.evaluate(&heavy).plan.is_some(),
+        "the bench needs a plan"
+    );
+    let mut g = c.benchmark_group("plan-heavy");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("report", |b| {
+        b.iter(|| black_box(rules.evaluate(black_box(&heavy))))
+    });
+    g.bench_function("into reused outcome", |b| {
+        b.iter(|| {
+            rules.evaluate_into(black_box(&heavy), &mut outcome);
+            black_box(outcome.level())
+        })
+    });
     g.finish();
 }
 
@@ -89,6 +121,15 @@ fn scaling(c: &mut Criterion) {
             b.iter(|| {
                 for a in &assessments {
                     black_box(rules.evaluate(black_box(a)));
+                }
+            })
+        });
+        let mut outcome = Outcome::new();
+        g.bench_with_input(BenchmarkId::new("into", n), &rules, |b, rules| {
+            b.iter(|| {
+                for a in &assessments {
+                    rules.evaluate_into(black_box(a), &mut outcome);
+                    black_box(outcome.level());
                 }
             })
         });

@@ -10,6 +10,9 @@ use crate::model::Assessment;
 
 use crate::vocab::{Mechanism, Onset, Sex, Surface};
 
+// Known numbers are kept as bits of a u32.
+const _: () = assert!(Num::COUNT <= 32);
+
 // The masks below are a u64 and u16s: a vocabulary that outgrows them must fail the build,
 // not shift a bit out of range at run time.
 const _: () = assert!(crate::vocab::Symptom::ALL.len() <= 64);
@@ -37,6 +40,9 @@ pub(crate) struct Facts {
     pub intensity_increased: Option<bool>,
     pub new_to_running: Option<bool>,
     numbers: [Option<f64>; Num::COUNT],
+    /// The numbers known, one bit each (`1 << n as usize`): a comparison with an unknown
+    /// number is never true, so the index skips rules that compare one.
+    pub known: u32,
     /// The list of locations may be incomplete: places not in it are unknown, not absent. Set
     /// by an interview while it can still ask about places; an assessment's list is complete
     /// once it names one place.
@@ -192,7 +198,13 @@ impl Facts {
         numbers[Num::ShoeKm as usize] = t.shoe_km.and_then(|x| in_range(Num::ShoeKm, x));
         numbers[Num::LongestRunIncreasePct as usize] = longest_increase;
 
+        let known = numbers
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.is_some())
+            .fold(0u32, |m, (i, _)| m | (1 << i));
         Facts {
+            known,
             present,
             absent,
             locations,

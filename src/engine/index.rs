@@ -20,6 +20,9 @@ pub(crate) struct Needs {
     pub some_location: u16,
     /// History entries that must all be listed.
     pub history: u16,
+    /// Numbers that must be known (by `Facts::known` bit): a comparison with an unknown one
+    /// is never true.
+    pub numbers: u32,
     /// The contexts (onset and mechanism, see `context.rs`) in which it can be true.
     pub contexts: u32,
 }
@@ -33,6 +36,7 @@ impl Default for Needs {
             locations: 0,
             some_location: 0,
             history: 0,
+            numbers: 0,
             contexts: context::ALL,
         }
     }
@@ -48,6 +52,7 @@ impl Needs {
             && self.locations & !f.locations == 0
             && (self.some_location == 0 || self.some_location & f.locations != 0)
             && self.history & !f.history == 0
+            && self.numbers & !f.known == 0
     }
 
     /// Both hold: every requirement of each.
@@ -58,6 +63,7 @@ impl Needs {
             locations: self.locations | o.locations,
             some_location: smaller16(self.some_location_or_all(), o.some_location_or_all()),
             history: self.history | o.history,
+            numbers: self.numbers | o.numbers,
             contexts: self.contexts & o.contexts,
         }
     }
@@ -74,6 +80,7 @@ impl Needs {
                 u64::from(o.some_location_or_all()),
             ) as u16,
             history: self.history & o.history,
+            numbers: self.numbers & o.numbers,
             contexts: self.contexts | o.contexts,
         }
     }
@@ -205,6 +212,10 @@ impl Node {
             },
             Node::Atom(Atom::History(bit)) => Needs {
                 history: *bit,
+                ..Needs::default()
+            },
+            Node::Atom(Atom::Number(n, _)) => Needs {
+                numbers: 1 << *n as u32,
                 ..Needs::default()
             },
             Node::Context(yes, _) => Needs {
