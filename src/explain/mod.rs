@@ -158,11 +158,14 @@ impl RuleSet {
             values: &mut values,
         };
         let mut absent: Vec<(f64, WhyNot)> = Vec::new();
+        let mut values_of_parts: Vec<Tri> = Vec::new();
         for diag in &src.diagnoses {
             if report.diagnoses.iter().any(|d| d.id == diag.id.as_str()) {
                 continue;
             }
-            let mut best: Option<(f64, WhyNot)> = None;
+            // The best rule so far: its share, and the value of each of its parts. Only the
+            // winner's parts are written out.
+            let mut best: Option<(f64, &crate::rules::Rule, Vec<Tri>)> = None;
             for r in &src.rules {
                 let suggests = r
                     .then
@@ -171,14 +174,29 @@ impl RuleSet {
                 if !suggests {
                     continue;
                 }
-                let parts: Vec<&Condition> = match &r.when {
-                    Condition::All(list) => list.iter().collect(),
-                    other => vec![other],
-                };
+                values_of_parts.clear();
+                values_of_parts.extend(
+                    parts_of(&r.when)
+                        .iter()
+                        .map(|part| lower::lower(part, &slots).eval(&facts, &mut patterns)),
+                );
+                let held = values_of_parts.iter().filter(|v| **v == Tri::True).count();
+                let score = held as f64 / values_of_parts.len().max(1) as f64;
+                // The largest share wins; on a tie, the smaller rule id, so that the order of
+                // the file never matters.
+                let beaten = best.as_ref().is_some_and(|(s, w, _)| {
+                    *s > score || (*s == score && w.id.as_str() <= r.id.as_str())
+                });
+                if held == 0 || beaten {
+                    continue;
+                }
+                best = Some((score, r, values_of_parts.clone()));
+            }
+            absent.extend(best.map(|(score, r, values)| {
                 let (mut held, mut failed) = (Vec::new(), Vec::new());
-                for part in &parts {
+                for (part, v) in parts_of(&r.when).into_iter().zip(values) {
                     let text = ron::to_string(part).unwrap_or_else(|_| format!("{part:?}"));
-                    match lower::lower(part, &slots).eval(&facts, &mut patterns) {
+                    match v {
                         Tri::True => held.push(text),
                         v => failed.push(Failed {
                             condition: text,
@@ -186,16 +204,7 @@ impl RuleSet {
                         }),
                     }
                 }
-                let score = held.len() as f64 / parts.len().max(1) as f64;
-                // The largest share wins; on a tie, the smaller rule id, so that the order of
-                // the file never matters.
-                let beaten = best.as_ref().is_some_and(|(s, w)| {
-                    *s > score || (*s == score && w.closest_rule.as_str() <= r.id.as_str())
-                });
-                if held.is_empty() || beaten {
-                    continue;
-                }
-                best = Some((
+                (
                     score,
                     WhyNot {
                         id: Text::from(diag.id.as_str()),
@@ -204,9 +213,8 @@ impl RuleSet {
                         held,
                         failed,
                     },
-                ));
-            }
-            absent.extend(best);
+                )
+            }));
         }
         absent.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
         Explanation {
@@ -220,5 +228,14 @@ impl RuleSet {
                 .map(|(_, w)| w)
                 .collect(),
         }
+    }
+}
+
+/// The parts of a condition that "how close" counts: the items of a top-level `All`, or the
+/// condition itself.
+fn parts_of(c: &Condition) -> Vec<&Condition> {
+    match c {
+        Condition::All(list) => list.iter().collect(),
+        other => vec![other],
     }
 }

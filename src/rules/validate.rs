@@ -31,7 +31,7 @@ const RESERVED_STEP: &str = crate::report::ESCALATION_STEP;
 /// given, else in the order found.
 pub(crate) fn validate(src: &RuleSetSource, text: Option<&str>) -> Vec<Diagnostic> {
     let mut v = Validator {
-        located: text.map(|t| (t, IdIndex::new(t))),
+        located: text.map(|t| (t, std::cell::OnceCell::new())),
         found: Vec::new(),
         pattern_ids: src.patterns.iter().map(|p| p.id.clone()).collect(),
     };
@@ -46,7 +46,7 @@ pub(crate) fn validate(src: &RuleSetSource, text: Option<&str>) -> Vec<Diagnosti
 /// from: a layered set validates the merged set without positions, then this.
 pub(crate) fn validate_training(src: &RuleSetSource, text: &str) -> Vec<Diagnostic> {
     let mut v = Validator {
-        located: Some((text, IdIndex::new(text))),
+        located: Some((text, std::cell::OnceCell::new())),
         found: Vec::new(),
         pattern_ids: HashSet::new(),
     };
@@ -68,7 +68,9 @@ struct At<'a> {
 }
 
 pub(super) struct Validator<'t> {
-    located: Option<(&'t str, IdIndex)>,
+    /// The file, and the index of its ids, built the first time a problem needs a position:
+    /// a valid file never pays for it.
+    located: Option<(&'t str, std::cell::OnceCell<IdIndex>)>,
     found: Vec<Diagnostic>,
     /// Every declared pattern id, to tell an unknown pattern from one caught in a cycle.
     pattern_ids: HashSet<String>,
@@ -96,10 +98,17 @@ fn occurrences<'s>(ids: impl Iterator<Item = &'s str>) -> Vec<usize> {
 }
 
 impl Validator<'_> {
+    /// The file and the index of its ids, if the file is known.
+    fn located(&self) -> Option<(&str, &IdIndex)> {
+        self.located
+            .as_ref()
+            .map(|(text, index)| (*text, index.get_or_init(|| IdIndex::new(text))))
+    }
+
     /// Records a problem. `needle` is text inside the item to point at (a reference, say);
     /// without it, or when it cannot be found, the position is the item's id.
     fn push(&mut self, kind: K, at: Option<At<'_>>, needle: Option<&str>, hint: Option<String>) {
-        let position = match (&self.located, at) {
+        let position = match (self.located(), at) {
             (Some((text, index)), Some(at)) => match needle {
                 Some(n) => index.locate_in(text, at.kind.field(), at.id, at.nth, n),
                 None => index.locate(text, at.kind.field(), at.id, at.nth),
@@ -121,8 +130,7 @@ impl Validator<'_> {
     /// `needle` inside the section.
     pub(super) fn in_training(&mut self, kind: K, field: &str, needle: &str, hint: Option<String>) {
         let position = self
-            .located
-            .as_ref()
+            .located()
             .and_then(|(text, index)| index.find_after(text, "training", needle));
         let item = Item {
             kind: ItemKind::Training,
@@ -363,8 +371,7 @@ impl Validator<'_> {
                 self.push(K::Empty("id"), at, None, None);
             } else if *count > 1 {
                 let first = self
-                    .located
-                    .as_ref()
+                    .located()
                     .and_then(|(text, index)| index.locate(text, kind.field(), id, 0));
                 let hint = first.map(|p| format!("first declared at {p}; ids must be unique"));
                 self.push(
