@@ -2,6 +2,7 @@
 
 mod assemble;
 mod bits;
+pub(crate) mod closeness;
 pub(crate) mod compiled;
 mod context;
 mod evidence;
@@ -60,6 +61,8 @@ struct Inner {
     source: RuleSetSource,
     compiled: compiled::Compiled,
     warnings: Vec<Diagnostic>,
+    /// What explanations need, built on the first one.
+    closeness: OnceLock<closeness::Closeness>,
 }
 
 impl RuleSet {
@@ -161,6 +164,7 @@ impl RuleSet {
                 source: src,
                 compiled,
                 warnings,
+                closeness: OnceLock::new(),
             }),
         })
     }
@@ -223,6 +227,7 @@ impl RuleSet {
                 source,
                 compiled,
                 warnings,
+                closeness: OnceLock::new(),
             }),
         })
     }
@@ -237,6 +242,13 @@ impl RuleSet {
     /// The compiled form, for the modules that read it (interview, explanation).
     pub(crate) fn compiled(&self) -> &compiled::Compiled {
         &self.inner.compiled
+    }
+
+    /// What explanations need to say how close an absent diagnosis came; built on first use.
+    pub(crate) fn closeness(&self) -> &closeness::Closeness {
+        self.inner
+            .closeness
+            .get_or_init(|| closeness::closeness(&self.inner.compiled, &self.inner.source))
     }
 
     /// The rule file this set was built from.

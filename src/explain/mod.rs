@@ -7,13 +7,13 @@ mod why;
 pub use why::{Added, Contribution, Explanation, Failed, Why, WhyNot, WithheldStep};
 
 use crate::engine::RuleSet;
+use crate::engine::closeness::parts_of;
 use crate::engine::compiled;
 use crate::engine::node::Lazy;
+use crate::engine::run;
 use crate::engine::tri::Tri;
-use crate::engine::{lower, run};
 use crate::facts::Facts;
 use crate::model::Assessment;
-use crate::rules::Condition;
 use crate::text::Text;
 
 /// How many missing diagnoses an explanation accounts for.
@@ -150,8 +150,7 @@ impl RuleSet {
 
         // The closest a missing diagnosis came: its rule with the largest share of the parts
         // of its condition (the items of a top-level `All`) holding.
-        let slots: std::collections::HashMap<&str, usize> =
-            c.slots.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let closeness = self.closeness();
         let mut values = vec![None; c.patterns.len()];
         let mut patterns = Lazy {
             nodes: &c.patterns,
@@ -159,62 +158,54 @@ impl RuleSet {
         };
         let mut absent: Vec<(f64, WhyNot)> = Vec::new();
         let mut values_of_parts: Vec<Tri> = Vec::new();
-        for diag in &src.diagnoses {
-            if report.diagnoses.iter().any(|d| d.id == diag.id.as_str()) {
+        for (d, suggesting) in closeness.by_diagnosis.iter().enumerate() {
+            if run.weight.get(d).is_some_and(|w| *w > 0.0) {
                 continue;
             }
-            // The best rule so far: its share, and the value of each of its parts. Only the
-            // winner's parts are written out.
-            let mut best: Option<(f64, &crate::rules::Rule, Vec<Tri>)> = None;
-            for r in &src.rules {
-                let suggests = r
-                    .then
-                    .iter()
-                    .any(|a| matches!(a, crate::rules::Action::Suggest(id, _) if *id == diag.id));
-                if !suggests {
-                    continue;
-                }
+            // The best rule so far (rules in id order, so a tie keeps the smaller id): its
+            // share, and the value of each of its parts. Only the winner's are written out.
+            let mut best: Option<(f64, usize, Vec<Tri>)> = None;
+            for &ri in suggesting {
+                let parts = &closeness.parts[ri];
                 values_of_parts.clear();
-                values_of_parts.extend(
-                    parts_of(&r.when)
-                        .iter()
-                        .map(|part| lower::lower(part, &slots).eval(&facts, &mut patterns)),
-                );
+                values_of_parts.extend(parts.iter().map(|p| p.eval(&facts, &mut patterns)));
                 let held = values_of_parts.iter().filter(|v| **v == Tri::True).count();
                 let score = held as f64 / values_of_parts.len().max(1) as f64;
-                // The largest share wins; on a tie, the smaller rule id, so that the order of
-                // the file never matters.
-                let beaten = best.as_ref().is_some_and(|(s, w, _)| {
-                    *s > score || (*s == score && w.id.as_str() <= r.id.as_str())
-                });
-                if held == 0 || beaten {
+                if held == 0 || best.as_ref().is_some_and(|(s, _, _)| *s >= score) {
                     continue;
                 }
-                best = Some((score, r, values_of_parts.clone()));
+                best = Some((score, ri, values_of_parts.clone()));
             }
-            absent.extend(best.map(|(score, r, values)| {
-                let (mut held, mut failed) = (Vec::new(), Vec::new());
-                for (part, v) in parts_of(&r.when).into_iter().zip(values) {
-                    let text = ron::to_string(part).unwrap_or_else(|_| format!("{part:?}"));
-                    match v {
-                        Tri::True => held.push(text),
-                        v => failed.push(Failed {
-                            condition: text,
-                            unknown: v == Tri::Unknown,
-                        }),
-                    }
+            let Some((score, ri, values)) = best else {
+                continue;
+            };
+            let (Some(rule), Some(diag)) = (
+                closeness.source_rule[ri].and_then(|i| src.rules.get(i)),
+                c.diagnoses.get(d),
+            ) else {
+                continue;
+            };
+            let (mut held, mut failed) = (Vec::new(), Vec::new());
+            for (part, v) in parts_of(&rule.when).into_iter().zip(values) {
+                let text = ron::to_string(part).unwrap_or_else(|_| format!("{part:?}"));
+                match v {
+                    Tri::True => held.push(text),
+                    v => failed.push(Failed {
+                        condition: text,
+                        unknown: v == Tri::Unknown,
+                    }),
                 }
-                (
-                    score,
-                    WhyNot {
-                        id: Text::from(diag.id.as_str()),
-                        name: Text::from(diag.name.as_str()),
-                        closest_rule: Text::from(r.id.as_str()),
-                        held,
-                        failed,
-                    },
-                )
-            }));
+            }
+            absent.push((
+                score,
+                WhyNot {
+                    id: diag.id.clone(),
+                    name: diag.name.clone(),
+                    closest_rule: rule.id.as_str().into(),
+                    held,
+                    failed,
+                },
+            ));
         }
         absent.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
         Explanation {
@@ -228,14 +219,5 @@ impl RuleSet {
                 .map(|(_, w)| w)
                 .collect(),
         }
-    }
-}
-
-/// The parts of a condition that "how close" counts: the items of a top-level `All`, or the
-/// condition itself.
-fn parts_of(c: &Condition) -> Vec<&Condition> {
-    match c {
-        Condition::All(list) => list.iter().collect(),
-        other => vec![other],
     }
 }
