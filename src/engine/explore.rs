@@ -150,6 +150,7 @@ impl Explorer<'_> {
             Node::AllSymptoms(m) | Node::AnySymptoms(m) => symptoms(*m, out),
             Node::AllLocations(_) | Node::AnyLocation(_) => places(out),
             Node::Context(..) => out.extend(field_facts(Field::Mechanism)),
+            Node::NumberOrMissing(n, cmp) => self.waiting(&Node::Atom(Atom::Number(*n, *cmp)), out),
             Node::Pattern(i) => {
                 let c = self.c;
                 if let Some(node) = c.patterns.get(*i) {

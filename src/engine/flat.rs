@@ -5,7 +5,8 @@
 
 use super::node::{self, Atom, Node};
 use super::tri::Tri;
-use crate::facts::Facts;
+use crate::facts::{Facts, Num};
+use crate::rules::Cmp;
 
 /// One step of a flat condition: a leaf test, or the start of a group whose parts follow it,
 /// up to the op at `end` (exclusive, an absolute index).
@@ -17,6 +18,7 @@ pub(crate) enum Op {
     AllLocations(u16),
     AnyLocation(u16),
     Context(u32, u32),
+    NumberOrMissing(Num, Cmp),
     Pattern(u32),
     All { end: u32 },
     Any { end: u32 },
@@ -245,6 +247,7 @@ impl Code {
             Node::AllLocations(m) => self.ops.push(Op::AllLocations(*m)),
             Node::AnyLocation(m) => self.ops.push(Op::AnyLocation(*m)),
             Node::Context(yes, unknown) => self.ops.push(Op::Context(*yes, *unknown)),
+            Node::NumberOrMissing(n, cmp) => self.ops.push(Op::NumberOrMissing(*n, *cmp)),
             Node::Pattern(i) => self.ops.push(Op::Pattern(index(*i))),
             Node::All(list) => group(self, list, |end| Op::All { end }),
             Node::Any(list) => group(self, list, |end| Op::Any { end }),
@@ -402,6 +405,7 @@ fn leaf_value(op: Op, f: &Facts, context: u32, patterns: &[Option<Tri>]) -> Tri 
         Op::AnyLocation(m) => node::any_location(f, m),
         // The context is the facts' own, computed once per evaluation.
         Op::Context(yes, unknown) => node::in_context(context, yes, unknown),
+        Op::NumberOrMissing(n, cmp) => node::number_or_missing(f, n, cmp),
         Op::Pattern(d) => patterns
             .get(d as usize)
             .copied()

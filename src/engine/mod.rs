@@ -302,9 +302,9 @@ impl RuleSet {
     /// # Ok::<(), patella::AssessmentError>(())
     /// ```
     pub fn evaluate_into(&self, assessment: &Assessment, outcome: &mut Outcome) {
-        let facts = Facts::from_assessment(assessment);
-        run::run(&self.inner.compiled, &facts, &mut outcome.run);
-        outcome.facts = Some(facts);
+        // Built where the outcome keeps them, and read from there.
+        let facts = outcome.facts.insert(Facts::from_assessment(assessment));
+        run::run(&self.inner.compiled, facts, &mut outcome.run);
         // Comparing pointers first spares a reference-count update on every call.
         if !outcome
             .rules

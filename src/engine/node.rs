@@ -82,6 +82,17 @@ pub(crate) fn in_context(b: u32, yes: u32, unknown: u32) -> Tri {
     }
 }
 
+/// `Any([Number(n, cmp), Missing(n)])` in one test.
+pub(crate) fn number_or_missing(f: &Facts, n: Num, cmp: Cmp) -> Tri {
+    match f.number(n) {
+        Some(x) if cmp.test(x) => Tri::True,
+        // While the field can still be asked, `Missing` reads unknown.
+        _ if f.askable & n.field().bit() != 0 => Tri::Unknown,
+        Some(_) => Tri::False,
+        None => Tri::True,
+    }
+}
+
 impl Atom {
     pub(crate) fn eval(self, f: &Facts) -> Tri {
         match self {
@@ -128,6 +139,10 @@ pub(crate) enum Node {
     /// unknown in those of the second (a mechanism test when none is given), false elsewhere.
     /// Only the compiled programs hold it, never a rule's `when`.
     Context(u32, u32),
+    /// `Any([Number(n, cmp), Missing(n)])` fused when the set compiles: the number passes the
+    /// comparison, or is not given (the reading the rules chose for a missing figure). Only
+    /// the compiled programs hold it.
+    NumberOrMissing(Num, Cmp),
     All(Vec<Node>),
     Any(Vec<Node>),
     Not(Box<Node>),
@@ -184,6 +199,7 @@ impl Node {
             Node::AnyLocation(m) => any_location(f, *m),
             Node::Pattern(i) => patterns.value(f, *i),
             Node::Context(yes, unknown) => in_context(f.context(), *yes, *unknown),
+            Node::NumberOrMissing(n, cmp) => number_or_missing(f, *n, *cmp),
             Node::All(list) => {
                 let mut acc = Tri::True;
                 for n in list {
@@ -252,7 +268,7 @@ impl Node {
                     n.positive_atoms(patterns, out);
                 }
             }
-            Node::Not(_) | Node::Context(..) => {}
+            Node::Not(_) | Node::Context(..) | Node::NumberOrMissing(..) => {}
         }
     }
 }

@@ -37,6 +37,22 @@ fn implied(n: &Node, needs: &Needs) -> bool {
     }
 }
 
+/// In the parts of an `Any`, `Number(n, cmp)` and `Missing(n)` become one
+/// `NumberOrMissing(n, cmp)`.
+fn fuse_number_or_missing(parts: &mut Vec<Node>) {
+    let pair = parts.iter().enumerate().find_map(|(i, p)| match p {
+        Node::Atom(Atom::Number(n, cmp)) => parts
+            .iter()
+            .position(|q| *q == Node::Atom(Atom::Missing(n.field())))
+            .map(|j| (i, j, *n, *cmp)),
+        _ => None,
+    });
+    if let Some((i, j, n, cmp)) = pair {
+        parts[i] = Node::NumberOrMissing(n, cmp);
+        parts.remove(j);
+    }
+}
+
 fn size(n: &Node) -> usize {
     match n {
         Node::All(l) | Node::Any(l) | Node::AtLeast(_, l) => 1 + l.iter().map(size).sum::<usize>(),
@@ -182,6 +198,10 @@ impl Simplifier<'_> {
             }
             kept.push(merged);
         }
+        // A number's test or its absence, as one test.
+        if !all {
+            fuse_number_or_missing(&mut kept);
+        }
         match kept.len() {
             0 => neutral,
             1 => kept.pop().unwrap_or(neutral),
@@ -253,5 +273,36 @@ mod tests {
             _ => None,
         });
         assert_eq!(fall, Some((2, 2)), "{parts:?}");
+    }
+
+    #[test]
+    fn a_number_or_its_absence_is_one_test_with_the_same_value() {
+        use crate::facts::{Facts, Field, Num};
+        use crate::rules::Cmp;
+        let cx = Contexts::new(&[]);
+        let s = Simplifier {
+            contexts: &cx,
+            patterns: &[],
+        };
+        let any = Node::Any(vec![
+            Node::Atom(Atom::Number(Num::Age, Cmp::Above(16.0))),
+            Node::Atom(Atom::Missing(Field::Age)),
+        ]);
+        let fused = s.simplify(&any, &Needs::default(), context::ALL);
+        assert_eq!(fused, Node::NumberOrMissing(Num::Age, Cmp::Above(16.0)));
+        for age in [None, Some(10), Some(30)] {
+            for askable in [0, Field::Age.bit()] {
+                let mut a = crate::model::Assessment::new(Onset::Chronic);
+                a.age = age;
+                let mut f = Facts::from_assessment(&a);
+                f.askable = askable;
+                let none: &[crate::engine::tri::Tri] = &[];
+                assert_eq!(
+                    fused.eval(&f, &mut { none }),
+                    any.eval(&f, &mut { none }),
+                    "{age:?} {askable}"
+                );
+            }
+        }
     }
 }
