@@ -46,15 +46,16 @@ impl Needs {
     /// Whether facts can satisfy these needs; false means the condition cannot be true.
     #[inline]
     pub(crate) fn met_by(&self, f: &Facts, context: u32) -> bool {
-        // Everything required outright, in one test: no required bit may be missing.
-        let missing = (self.present & !f.present)
-            | u64::from(self.locations & !f.locations)
-            | u64::from(self.history & !f.history)
-            | u64::from(self.numbers & !f.known);
-        // "One of these" sets hold when there are none (0) or one member is there.
-        let some = (self.some_present == 0) | (self.some_present & f.present != 0);
-        let some_place = (self.some_location == 0) | (self.some_location & f.locations != 0);
-        missing == 0 && some && some_place && self.contexts & context != 0
+        self.contexts & context != 0
+            // Everything required outright, in one test: no required bit may be missing.
+            && (self.present & !f.present)
+                | u64::from(self.locations & !f.locations)
+                | u64::from(self.history & !f.history)
+                | u64::from(self.numbers & !f.known)
+                == 0
+            // "One of these" sets hold when there are none (0) or one member is there.
+            && (self.some_present == 0 || self.some_present & f.present != 0)
+            && (self.some_location == 0 || self.some_location & f.locations != 0)
     }
 
     /// Both hold: every requirement of each.
