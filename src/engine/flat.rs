@@ -42,6 +42,8 @@ enum Shape {
     Empty,
     /// One leaf test.
     Leaf,
+    /// One group of leaf tests.
+    Group,
     /// One group of tests, each a leaf or a group of leaves.
     Shallow,
     /// Groups within groups: the loop with a stack.
@@ -133,6 +135,37 @@ impl Acc {
     }
 }
 
+/// A group of leaf tests, the commonest program after a single test: a plain loop per kind.
+fn group(head: Op, parts: &[Op], f: &Facts, context: u32, patterns: &[Option<Tri>]) -> Tri {
+    let value = |op: &Op| leaf_value(*op, f, context, patterns);
+    match head {
+        Op::All { .. } => {
+            let mut acc = Tri::True;
+            for v in parts.iter().map(value) {
+                if v == Tri::False {
+                    return Tri::False;
+                }
+                acc = acc.min(v);
+            }
+            acc
+        }
+        Op::Any { .. } => {
+            let mut acc = Tri::False;
+            for v in parts.iter().map(value) {
+                if v == Tri::True {
+                    return Tri::True;
+                }
+                acc = acc.max(v);
+            }
+            acc
+        }
+        _ => match Acc::open(head) {
+            Some(acc) => leaves(acc, parts, f, context, patterns),
+            None => Tri::Unknown,
+        },
+    }
+}
+
 /// A group's value over leaf ops, reading no more of them than it needs.
 #[inline]
 fn leaves(mut acc: Acc, ops: &[Op], f: &Facts, context: u32, patterns: &[Option<Tri>]) -> Tri {
@@ -184,8 +217,12 @@ pub(crate) struct Memory {
 impl Memory {
     /// Forgets the values of the last evaluation.
     pub(crate) fn reset(&mut self, code: &Code) {
-        self.patterns.clear();
-        self.patterns.resize(code.patterns.len(), None);
+        if self.patterns.len() == code.patterns.len() {
+            self.patterns.fill(None);
+        } else {
+            self.patterns.clear();
+            self.patterns.resize(code.patterns.len(), None);
+        }
     }
 }
 
@@ -220,7 +257,8 @@ impl Code {
         let shape = match (self.ops.len() - start, depth(node)) {
             (0, _) => Shape::Empty,
             (1, 0) => Shape::Leaf,
-            (_, 1 | 2) => Shape::Shallow,
+            (_, 1) => Shape::Group,
+            (_, 2) => Shape::Shallow,
             _ => Shape::Nested,
         };
         Program {
@@ -300,6 +338,7 @@ impl Code {
         match (p.shape, ops) {
             (Shape::Empty, _) => Tri::True,
             (Shape::Leaf, [op]) => leaf_value(*op, f, context, &mem.patterns),
+            (Shape::Group, [head, parts @ ..]) => group(*head, parts, f, context, &mem.patterns),
             (Shape::Shallow, [head, parts @ ..]) => match Acc::open(*head) {
                 Some(acc) => shallow(acc, parts, p.ops.0 as usize + 1, f, context, &mem.patterns),
                 None => Tri::Unknown,
@@ -327,6 +366,9 @@ impl Code {
     fn run_pattern(&self, p: Program, f: &Facts, context: u32, mem: &mut Memory) -> Tri {
         match (p.shape, self.ops.get(p.ops.0 as usize..p.ops.1 as usize)) {
             (Shape::Leaf, Some([op])) => leaf_value(*op, f, context, &mem.patterns),
+            (Shape::Group, Some([head, parts @ ..])) => {
+                group(*head, parts, f, context, &mem.patterns)
+            }
             (Shape::Shallow, Some([head, parts @ ..])) => match Acc::open(*head) {
                 Some(acc) => shallow(acc, parts, p.ops.0 as usize + 1, f, context, &mem.patterns),
                 None => Tri::Unknown,

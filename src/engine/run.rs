@@ -51,8 +51,12 @@ pub(crate) struct Run {
 
 /// Clears `v` and refills it with `n` copies of `x`, within its capacity once warm.
 fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
-    v.clear();
-    v.resize(n, x);
+    if v.len() == n {
+        v.fill(x);
+    } else {
+        v.clear();
+        v.resize(n, x);
+    }
 }
 
 /// Why a step that was wanted is left out of the report.
