@@ -151,6 +151,9 @@ impl Explorer<'_> {
             Node::AllLocations(_) | Node::AnyLocation(_) => places(out),
             Node::Context(..) => out.extend(field_facts(Field::Mechanism)),
             Node::NumberOrMissing(n, cmp) => self.waiting(&Node::Atom(Atom::Number(*n, *cmp)), out),
+            Node::AnyHistory(m) => self.waiting(&Node::Atom(Atom::History(*m)), out),
+            // Training comes from the runner's log, not from questions.
+            Node::AnySurface(_) => {}
             Node::Pattern(i) => {
                 let c = self.c;
                 if let Some(node) = c.patterns.get(*i) {

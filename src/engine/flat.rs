@@ -19,6 +19,8 @@ pub(crate) enum Op {
     AnyLocation(u16),
     Context(u32, u32),
     NumberOrMissing(Num, Cmp),
+    AnyHistory(u16),
+    AnySurface(u16),
     Pattern(u32),
     All { end: u32 },
     Any { end: u32 },
@@ -286,6 +288,8 @@ impl Code {
             Node::AnyLocation(m) => self.ops.push(Op::AnyLocation(*m)),
             Node::Context(yes, unknown) => self.ops.push(Op::Context(*yes, *unknown)),
             Node::NumberOrMissing(n, cmp) => self.ops.push(Op::NumberOrMissing(*n, *cmp)),
+            Node::AnyHistory(m) => self.ops.push(Op::AnyHistory(*m)),
+            Node::AnySurface(m) => self.ops.push(Op::AnySurface(*m)),
             Node::Pattern(i) => self.ops.push(Op::Pattern(index(*i))),
             Node::All(list) => group(self, list, |end| Op::All { end }),
             Node::Any(list) => group(self, list, |end| Op::Any { end }),
@@ -448,6 +452,8 @@ fn leaf_value(op: Op, f: &Facts, context: u32, patterns: &[Option<Tri>]) -> Tri 
         // The context is the facts' own, computed once per evaluation.
         Op::Context(yes, unknown) => node::in_context(context, yes, unknown),
         Op::NumberOrMissing(n, cmp) => node::number_or_missing(f, n, cmp),
+        Op::AnyHistory(m) => node::any_history(f, m),
+        Op::AnySurface(m) => node::any_surface(f, m),
         Op::Pattern(d) => patterns
             .get(d as usize)
             .copied()

@@ -241,7 +241,11 @@ impl Node {
                 some_location: *m,
                 ..Needs::default()
             },
-            Node::Atom(_) | Node::Not(_) | Node::NumberOrMissing(..) => Needs::default(),
+            Node::Atom(_)
+            | Node::Not(_)
+            | Node::NumberOrMissing(..)
+            | Node::AnyHistory(_)
+            | Node::AnySurface(_) => Needs::default(),
             Node::Pattern(i) => patterns.get(*i).copied().unwrap_or_default(),
             Node::All(list) => all(list),
             Node::AtLeast(k, list) if *k as usize == list.len() => all(list),

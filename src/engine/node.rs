@@ -82,6 +82,25 @@ pub(crate) fn in_context(b: u32, yes: u32, unknown: u32) -> Tri {
     }
 }
 
+// Surfaces are kept as bits of a u16 in `AnySurface`.
+const _: () = assert!(Surface::ALL.len() <= 16);
+
+/// Kleene "or" over the history entries of a mask (unknown while history is open).
+pub(crate) fn any_history(f: &Facts, m: u16) -> Tri {
+    if f.history & m != 0 {
+        Tri::True
+    } else if f.history_open {
+        Tri::Unknown
+    } else {
+        Tri::False
+    }
+}
+
+/// Whether the surface is one of a mask's (unknown when not given).
+pub(crate) fn any_surface(f: &Facts, m: u16) -> Tri {
+    Tri::from_option(f.surface.map(|s| m & (1 << s.index()) != 0))
+}
+
 /// `Any([Number(n, cmp), Missing(n)])` in one test.
 pub(crate) fn number_or_missing(f: &Facts, n: Num, cmp: Cmp) -> Tri {
     match f.number(n) {
@@ -100,9 +119,7 @@ impl Atom {
             Atom::Symptom(bit) => all_symptoms(f, bit),
             // One location is "any of" a one-bit mask.
             Atom::Location(bit) => any_location(f, bit),
-            Atom::History(bit) if f.history & bit != 0 => Tri::True,
-            Atom::History(_) if f.history_open => Tri::Unknown,
-            Atom::History(_) => Tri::False,
+            Atom::History(bit) => any_history(f, bit),
             Atom::Onset(o) => Tri::known(f.onset == o),
             Atom::Mechanism(m) => Tri::from_option(f.mechanism.map(|x| x == m)),
             Atom::Sex(s) => Tri::from_option(f.sex.map(|x| x == s)),
@@ -143,6 +160,10 @@ pub(crate) enum Node {
     /// comparison, or is not given (the reading the rules chose for a missing figure). Only
     /// the compiled programs hold it.
     NumberOrMissing(Num, Cmp),
+    /// One history entry of the mask listed: `Any` over `History` atoms, fused.
+    AnyHistory(u16),
+    /// The surface one of the mask (by `Surface::index`): `Any` over `Surface` atoms, fused.
+    AnySurface(u16),
     All(Vec<Node>),
     Any(Vec<Node>),
     Not(Box<Node>),
@@ -200,6 +221,8 @@ impl Node {
             Node::Pattern(i) => patterns.value(f, *i),
             Node::Context(yes, unknown) => in_context(f.context(), *yes, *unknown),
             Node::NumberOrMissing(n, cmp) => number_or_missing(f, *n, *cmp),
+            Node::AnyHistory(m) => any_history(f, *m),
+            Node::AnySurface(m) => any_surface(f, *m),
             Node::All(list) => {
                 let mut acc = Tri::True;
                 for n in list {
@@ -268,7 +291,11 @@ impl Node {
                     n.positive_atoms(patterns, out);
                 }
             }
-            Node::Not(_) | Node::Context(..) | Node::NumberOrMissing(..) => {}
+            Node::Not(_)
+            | Node::Context(..)
+            | Node::NumberOrMissing(..)
+            | Node::AnyHistory(_)
+            | Node::AnySurface(_) => {}
         }
     }
 }

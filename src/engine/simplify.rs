@@ -33,6 +33,7 @@ fn implied(n: &Node, needs: &Needs) -> bool {
             needs.locations & m != 0 || some(u64::from(needs.some_location), u64::from(m))
         }
         Node::Atom(Atom::History(m)) => needs.history & m == m,
+        Node::AnyHistory(m) => needs.history & m != 0,
         _ => false,
     }
 }
@@ -164,6 +165,7 @@ impl Simplifier<'_> {
             (0, context::ALL)
         };
         let (mut symptoms, mut places) = (0u64, 0u16);
+        let (mut history, mut surfaces) = (0u16, 0u16);
         let mut kept = Vec::with_capacity(parts.len());
         for p in parts {
             match p {
@@ -174,6 +176,9 @@ impl Simplifier<'_> {
                 // One symptom (or place) of either list is one of the two lists together.
                 Node::AnySymptoms(m) if !all => symptoms |= m,
                 Node::AnyLocation(m) if !all => places |= m,
+                Node::Atom(Atom::History(m)) | Node::AnyHistory(m) if !all => history |= m,
+                Node::Atom(Atom::Surface(x)) if !all => surfaces |= 1 << x.index(),
+                Node::AnySurface(m) if !all => surfaces |= m,
                 Node::All(inner) if all => kept.extend(inner),
                 Node::Any(inner) if !all => kept.extend(inner),
                 // The same test twice is one test (a pattern used twice, say).
@@ -189,6 +194,8 @@ impl Simplifier<'_> {
         for merged in [
             (symptoms != 0).then_some(Node::AnySymptoms(symptoms)),
             (places != 0).then_some(Node::AnyLocation(places)),
+            (history != 0).then_some(Node::AnyHistory(history)),
+            (surfaces != 0).then_some(Node::AnySurface(surfaces)),
         ]
         .into_iter()
         .flatten()
@@ -302,6 +309,43 @@ mod tests {
                     any.eval(&f, &mut { none }),
                     "{age:?} {askable}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn history_and_surface_lists_are_one_test_each_with_the_same_value() {
+        use crate::facts::Facts;
+        use crate::vocab::{History, Surface};
+        let cx = Contexts::new(&[]);
+        let s = Simplifier {
+            contexts: &cx,
+            patterns: &[],
+        };
+        let history = |h: History| Node::Atom(Atom::History(1 << h.index()));
+        let surface = |x: Surface| Node::Atom(Atom::Surface(x));
+        let any = Node::Any(vec![
+            history(History::ALL[0]),
+            surface(Surface::ALL[0]),
+            history(History::ALL[1]),
+            surface(Surface::ALL[1]),
+        ]);
+        let fused = s.simplify(&any, &Needs::default(), context::ALL);
+        let Node::Any(parts) = &fused else {
+            panic!("{fused:?}")
+        };
+        assert_eq!(parts.len(), 2, "{fused:?}");
+        for h in [vec![], vec![History::ALL[1]], vec![History::ALL[2]]] {
+            for x in [None, Some(Surface::ALL[0]), Some(Surface::ALL[2])] {
+                for open in [false, true] {
+                    let mut a = crate::model::Assessment::new(Onset::Chronic);
+                    a.history = h.clone();
+                    a.training.surface = x;
+                    let mut f = Facts::from_assessment(&a);
+                    f.history_open = open;
+                    let none: &[crate::engine::tri::Tri] = &[];
+                    assert_eq!(fused.eval(&f, &mut { none }), any.eval(&f, &mut { none }));
+                }
             }
         }
     }
