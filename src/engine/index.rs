@@ -108,7 +108,9 @@ impl Needs {
 
 /// Bit sets over the rules (in id order) that spare evaluation from visiting rules that
 /// cannot fire. Each rule is keyed by one necessary fact: a symptom of those it needs (all of
-/// them, for "one of these"), else a location, else the contexts in which it can be true.
+/// them, for "one of these"), else a location, else a history entry, else (for a rule that can
+/// be true in any context) a number it compares, which must be known, else the contexts in
+/// which it can be true.
 /// The rules to visit are the union of the sets of the facts present: a few word-wide ORs,
 /// already in id order and without repeats.
 #[derive(Debug, Clone, Default)]
@@ -119,7 +121,14 @@ pub(crate) struct RuleIndex {
     by_symptom: Vec<u64>,
     /// 16 sets, one per location bit.
     by_location: Vec<u64>,
-    /// One set per context (see `context.rs`), for the rules keyed by neither.
+    /// 16 sets, one per history bit.
+    by_history: Vec<u64>,
+    /// One set per number (by `Facts::known` bit).
+    by_number: Vec<u64>,
+    /// The history entries and numbers that key some rule: only their sets are read.
+    keyed_history: u16,
+    keyed_numbers: u32,
+    /// One set per context (see `context.rs`), for the rules keyed by none of those.
     by_context: Vec<u64>,
 }
 
@@ -130,6 +139,10 @@ impl RuleIndex {
             words,
             by_symptom: vec![0; 64 * words],
             by_location: vec![0; 16 * words],
+            by_history: vec![0; 16 * words],
+            by_number: vec![0; 32 * words],
+            keyed_history: 0,
+            keyed_numbers: 0,
             by_context: vec![0; context::COUNT * words],
         };
         for (i, n) in needs.enumerate() {
@@ -144,6 +157,16 @@ impl RuleIndex {
                 for l in (0..16).filter(|l| locations & (1 << l) != 0) {
                     ix.by_location[l * words + word] |= bit;
                 }
+            } else if n.history != 0 {
+                let h = n.history.trailing_zeros() as usize;
+                ix.by_history[h * words + word] |= bit;
+                ix.keyed_history |= 1 << h;
+            } else if n.numbers != 0 && n.contexts == context::ALL {
+                // A rule for any context is keyed by a number it needs known; one for some
+                // contexts by those, which rule out more.
+                let x = n.numbers.trailing_zeros() as usize;
+                ix.by_number[x * words + word] |= bit;
+                ix.keyed_numbers |= 1 << x;
             } else {
                 for c in (0..context::COUNT).filter(|c| n.contexts & (1 << c) != 0) {
                     ix.by_context[c * words + word] |= bit;
@@ -173,6 +196,16 @@ impl RuleIndex {
         while locations != 0 {
             or(&self.by_location, locations.trailing_zeros() as usize);
             locations &= locations - 1;
+        }
+        let mut history = f.history & self.keyed_history;
+        while history != 0 {
+            or(&self.by_history, history.trailing_zeros() as usize);
+            history &= history - 1;
+        }
+        let mut known = f.known & self.keyed_numbers;
+        while known != 0 {
+            or(&self.by_number, known.trailing_zeros() as usize);
+            known &= known - 1;
         }
     }
 }
