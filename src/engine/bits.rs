@@ -13,13 +13,10 @@ impl Bits {
 
     /// Empties the set, sized for indices below `n`.
     pub(crate) fn clear(&mut self, n: usize) {
-        let words = n.div_ceil(64);
-        if self.0.len() == words {
-            self.0.fill(0);
-        } else {
-            self.0.clear();
-            self.0.resize(words, 0);
-        }
+        // Clear and resize, not `fill`: measured twice as fast on the generated sets' outcome
+        // (benches `scaling/into/100`), and the same on the default set.
+        self.0.clear();
+        self.0.resize(n.div_ceil(64), 0);
     }
 
     /// Adds `i` (ignored when out of range).

@@ -219,12 +219,8 @@ pub(crate) struct Memory {
 impl Memory {
     /// Forgets the values of the last evaluation.
     pub(crate) fn reset(&mut self, code: &Code) {
-        if self.patterns.len() == code.patterns.len() {
-            self.patterns.fill(None);
-        } else {
-            self.patterns.clear();
-            self.patterns.resize(code.patterns.len(), None);
-        }
+        self.patterns.clear();
+        self.patterns.resize(code.patterns.len(), None);
     }
 }
 
