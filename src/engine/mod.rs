@@ -262,6 +262,10 @@ impl RuleSet {
     /// Never panics. An assessment that [`Assessment::validate`] would refuse is still
     /// evaluated: a number beyond its field's range counts as the nearest valid value (pain 12
     /// as 10, the more cautious reading), a non-finite one as unknown.
+    ///
+    /// Each thread keeps the working memory of its evaluations (sized to the largest rule set
+    /// it has evaluated), so that a report pays only for itself; [`RuleSet::evaluate_into`]
+    /// leaves that memory with the caller instead, and allocates nothing.
     #[must_use]
     pub fn evaluate(&self, assessment: &Assessment) -> Report {
         let facts = Facts::from_assessment(assessment);
