@@ -306,16 +306,7 @@ fn whole(
 }
 
 fn unknown(e: &UnknownName, path: &str, at: &Locator<'_>) -> AssessmentError {
-    let word = match e.kind {
-        "Symptom" => "symptom",
-        "Location" => "location",
-        "History" => "history entry",
-        "Mechanism" => "mechanism",
-        "Onset" => "onset",
-        "Sex" => "sex",
-        "Surface" => "surface",
-        other => other,
-    };
+    let word = crate::parse::enum_word(e.kind);
     at.error(
         "E0002",
         &format!("\"{}\"", e.found),

@@ -107,7 +107,7 @@ fn from_ron(e: &ron::error::SpannedError) -> ParseError {
 }
 
 /// The word for a value of the enum `outer` in messages: "unknown symptom `X`".
-fn enum_word(outer: &str) -> &str {
+pub(crate) fn enum_word(outer: &str) -> &str {
     match outer {
         "Symptom" => "symptom",
         "Location" => "location",

@@ -24,12 +24,6 @@ pub(crate) const ALL: u32 = if COUNT == 32 {
     (1 << COUNT) - 1
 };
 
-/// The facts' context as a one-bit set.
-#[inline]
-pub(crate) fn bit(f: &Facts) -> u32 {
-    f.context()
-}
-
 /// Whether a node reads the context and nothing else, so that its value in each context is
 /// its value on every assessment with that context. `patterns` says it of each pattern.
 pub(crate) fn only_context(node: &Node, patterns: &[bool]) -> bool {

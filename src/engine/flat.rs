@@ -267,7 +267,7 @@ impl Code {
     }
 
     fn push(&mut self, node: &Node) {
-        let group = |code: &mut Code, list: &[Node], op: fn(u32) -> Op| {
+        fn group(code: &mut Code, list: &[Node], op: impl Fn(u32) -> Op) {
             let at = code.ops.len();
             code.ops.push(op(0));
             for n in list {
@@ -275,44 +275,27 @@ impl Code {
             }
             let end = index(code.ops.len());
             code.ops[at] = op(end);
-        };
+        }
+        if let Some(op) = leaf_op(node) {
+            self.ops.push(op);
+            return;
+        }
         match node {
-            Node::Atom(a) => self.ops.push(Op::Atom(*a)),
-            Node::AllSymptoms(m) => self.ops.push(Op::AllSymptoms(*m)),
-            Node::AnySymptoms(m) => self.ops.push(Op::AnySymptoms(*m)),
-            Node::AllLocations(m) => self.ops.push(Op::AllLocations(*m)),
-            Node::AnyLocation(m) => self.ops.push(Op::AnyLocation(*m)),
-            Node::Context(yes, unknown) => self.ops.push(Op::Context(*yes, *unknown)),
-            Node::NumberOrMissing(n, cmp) => self.ops.push(Op::NumberOrMissing(*n, *cmp)),
-            Node::AnyHistory(m) => self.ops.push(Op::AnyHistory(*m)),
-            Node::AnySurface(m) => self.ops.push(Op::AnySurface(*m)),
-            Node::Pattern(i) => self.ops.push(Op::Pattern(index(*i))),
             Node::All(list) => group(self, list, |end| Op::All { end }),
             Node::Any(list) => group(self, list, |end| Op::Any { end }),
             Node::Not(inner) => group(self, std::slice::from_ref(inner), |end| Op::Not { end }),
-            Node::AtLeast(k, list) => {
-                let k = *k;
-                let at = self.ops.len();
-                self.ops.push(Op::AtLeast { k, end: 0 });
-                for n in list {
-                    self.push(n);
-                }
-                self.ops[at] = Op::AtLeast {
-                    k,
-                    end: index(self.ops.len()),
-                };
-            }
+            Node::AtLeast(k, list) => group(self, list, |end| Op::AtLeast { k: *k, end }),
+            // Leaves were pushed above.
+            _ => {}
         }
     }
 
     /// Adds a rule's test.
     pub(crate) fn test(&mut self, node: &Node) -> Test {
-        let p = self.add(node);
-        match (p.shape, self.ops.get(p.ops.0 as usize)) {
-            (Shape::Empty, _) => Test::Always,
+        match leaf_op(node) {
             // A pattern's value must be computed first: that takes a program.
-            (Shape::Leaf, Some(&op)) if !matches!(op, Op::Pattern(_)) => Test::Leaf(op),
-            _ => Test::Program(p),
+            Some(op) if !matches!(op, Op::Pattern(_)) => Test::Leaf(op),
+            _ => Test::Program(self.add(node)),
         }
     }
 
@@ -331,20 +314,7 @@ impl Code {
         if p.deps.0 != p.deps.1 {
             self.patterns_of(p, f, context, mem);
         }
-        let Some(ops) = self.ops.get(p.ops.0 as usize..p.ops.1 as usize) else {
-            return Tri::Unknown;
-        };
-        // Most programs are one test, or one group of tests: no stack.
-        match (p.shape, ops) {
-            (Shape::Empty, _) => Tri::True,
-            (Shape::Leaf, [op]) => leaf_value(*op, f, context, &mem.patterns),
-            (Shape::Group, [head, parts @ ..]) => group(*head, parts, f, context, &mem.patterns),
-            (Shape::Shallow, [head, parts @ ..]) => match Acc::open(*head) {
-                Some(acc) => shallow(acc, parts, p.ops.0 as usize + 1, f, context, &mem.patterns),
-                None => Tri::Unknown,
-            },
-            _ => self.run(p, f, context, mem),
-        }
+        self.value(p, f, context, mem)
     }
 
     /// Computes the patterns a program reads, in dependency order.
@@ -356,15 +326,19 @@ impl Code {
             if mem.patterns.get(d).is_some_and(Option::is_none)
                 && let Some(&pattern) = self.patterns.get(d)
             {
-                let v = self.run_pattern(pattern, f, context, mem);
+                let v = self.value(pattern, f, context, mem);
                 mem.patterns[d] = Some(v);
             }
         }
     }
 
-    /// A pattern's program, whose own patterns are computed.
-    fn run_pattern(&self, p: Program, f: &Facts, context: u32, mem: &mut Memory) -> Tri {
+    /// A program's value, once the patterns it reads are computed. Inlined into both callers:
+    /// measured 90 instructions per evaluation cheaper than a call.
+    #[inline(always)]
+    fn value(&self, p: Program, f: &Facts, context: u32, mem: &mut Memory) -> Tri {
+        // Most programs are one test, or one group of tests: no stack.
         match (p.shape, self.ops.get(p.ops.0 as usize..p.ops.1 as usize)) {
+            (Shape::Empty, _) => Tri::True,
             (Shape::Leaf, Some([op])) => leaf_value(*op, f, context, &mem.patterns),
             (Shape::Group, Some([head, parts @ ..])) => {
                 group(*head, parts, f, context, &mem.patterns)
@@ -417,6 +391,23 @@ impl Code {
     }
 }
 
+/// The op of a leaf node; `None` for a group.
+fn leaf_op(node: &Node) -> Option<Op> {
+    Some(match node {
+        Node::Atom(a) => Op::Atom(*a),
+        Node::AllSymptoms(m) => Op::AllSymptoms(*m),
+        Node::AnySymptoms(m) => Op::AnySymptoms(*m),
+        Node::AllLocations(m) => Op::AllLocations(*m),
+        Node::AnyLocation(m) => Op::AnyLocation(*m),
+        Node::Context(yes, unknown) => Op::Context(*yes, *unknown),
+        Node::NumberOrMissing(n, cmp) => Op::NumberOrMissing(*n, *cmp),
+        Node::AnyHistory(m) => Op::AnyHistory(*m),
+        Node::AnySurface(m) => Op::AnySurface(*m),
+        Node::Pattern(i) => Op::Pattern(index(*i)),
+        Node::All(_) | Node::Any(_) | Node::Not(_) | Node::AtLeast(..) => return None,
+    })
+}
+
 /// How deep a node's groups go: 0 for a leaf.
 fn depth(n: &Node) -> usize {
     match n {
@@ -462,7 +453,6 @@ fn leaf_value(op: Op, f: &Facts, context: u32, patterns: &[Option<Tri>]) -> Tri 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::context;
     use crate::model::Assessment;
     use crate::vocab::{Onset, Symptom};
 
@@ -503,7 +493,7 @@ mod tests {
         for (n, p) in shapes.iter().zip(programs) {
             let mut none: &[Tri] = &[];
             let want = n.eval(&f, &mut none);
-            assert_eq!(code.eval(p, &f, context::bit(&f), &mut mem), want, "{n:?}");
+            assert_eq!(code.eval(p, &f, f.context(), &mut mem), want, "{n:?}");
         }
     }
 
@@ -518,7 +508,7 @@ mod tests {
         let p = code.add(&Node::Any(vec![Node::Pattern(1), Node::Pattern(1)]));
         let mut mem = Memory::default();
         mem.reset(&code);
-        assert_eq!(code.eval(p, &f, context::bit(&f), &mut mem), Tri::False);
+        assert_eq!(code.eval(p, &f, f.context(), &mut mem), Tri::False);
         assert_eq!(mem.patterns, vec![Some(Tri::True), Some(Tri::False)]);
     }
 }

@@ -158,10 +158,29 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
     for (rank, &d) in by_id.iter().enumerate() {
         id_rank[d] = u32::try_from(rank).unwrap_or(u32::MAX);
     }
+    // Steps before the set is assembled: their conditions are simplified against the patterns,
+    // which the set then takes.
+    let steps: Vec<compiled::Step> = src
+        .steps
+        .iter()
+        .map(|s| compiled::Step {
+            id: Text::from(s.id.as_str()),
+            phase: s.phase,
+            text: Text::from(s.text.as_str()),
+            dose: s.dose.clone().map(Arc::new),
+            kind: s.kind,
+            when: s.when.as_ref().map(|w| {
+                let when = simplifier.simplify(&lower(w, &slots), &Needs::default(), context::ALL);
+                code.borrow_mut().add(&when)
+            }),
+            overrides: steps_of(&s.overrides),
+        })
+        .collect();
+
     Compiled {
         label: Text::from(format!("{} {}", src.name, src.version)),
         slots: slots.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
-        patterns: patterns.clone(),
+        patterns,
         rules,
         gates,
         index,
@@ -189,23 +208,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 }),
             })
             .collect(),
-        steps: src
-            .steps
-            .iter()
-            .map(|s| compiled::Step {
-                id: Text::from(s.id.as_str()),
-                phase: s.phase,
-                text: Text::from(s.text.as_str()),
-                dose: s.dose.clone().map(Arc::new),
-                kind: s.kind,
-                when: s.when.as_ref().map(|w| {
-                    let when =
-                        simplifier.simplify(&lower(w, &slots), &Needs::default(), context::ALL);
-                    code.borrow_mut().add(&when)
-                }),
-                overrides: steps_of(&s.overrides),
-            })
-            .collect(),
+        steps,
         step_sets: step_sets(src),
         factors: src
             .factors

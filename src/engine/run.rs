@@ -4,7 +4,6 @@
 
 use super::bits::Bits;
 use super::compiled::{self, Compiled};
-use super::context;
 use super::flat::Memory;
 use super::node::Lazy;
 use super::tri::Tri;
@@ -99,7 +98,7 @@ fn each_open(r: &mut Run, set: &Bits, mut f: impl FnMut(&mut Run, usize)) {
 /// Decides which wanted steps are left out, and why: the contraindications of fired rules and
 /// of the leading diagnoses, the level's gates, each step's own condition, and stricter steps
 /// superseding milder ones. Only ever removes steps.
-fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
+fn withhold(c: &Compiled, facts: &Facts, context: u32, r: &mut Run) {
     r.blocked.clear(c.steps.len());
     r.withheld.clear();
     for i in 0..r.withholds.len() {
@@ -119,7 +118,6 @@ fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
     if let Some(gated) = c.step_sets.by_level.get(r.level as usize) {
         each_open(r, gated, |r, s| block(r, s, Withheld::Level));
     }
-    let context = context::bit(facts);
     each_open(r, &c.step_sets.conditional, |r, s| {
         if let Some(when) = c.steps[s].when
             && c.code.eval(when, facts, context, &mut r.memory) != Tri::True
@@ -147,7 +145,7 @@ fn withhold(c: &Compiled, facts: &Facts, r: &mut Run) {
 /// Evaluates the rule set on `facts` into `r`.
 pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
     r.memory.reset(&c.code);
-    let context = context::bit(facts);
+    let context = facts.context();
     // The flat conditions read `Missing` as definite, as evaluation does; an interview's facts
     // may read it as unknown, and are tested on the whole conditions instead.
     let definite = facts.askable == 0;
@@ -243,7 +241,7 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
             r.wanted.insert(s);
         }
     }
-    withhold(c, facts, r);
+    withhold(c, facts, context, r);
     // Training-load factors are beside the point when the runner must be seen today.
     if r.level >= Level::UrgentCare {
         for f in c.step_sets.training_factors.iter() {
