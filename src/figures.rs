@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::facts::{Facts, MIN_BASE_KM, Num};
 use crate::report::Load;
 use crate::rules::{Metric, TrainingDef};
-use crate::text::{Text, km};
+use crate::text::{Text, fixed, km};
 
 /// The `training` section, compiled.
 #[derive(Debug, Clone)]
@@ -156,10 +156,11 @@ pub(crate) fn figure(
                 (facts.number(Num::Acwr)? * 100.0).round() / 100.0,
             );
             let mut s = sized(format_args!(
-                "this week {} km against an average of {} km over {}: ratio {r:.2}",
+                "this week {} km against an average of {} km over {}: ratio {}",
                 km(c),
                 km(mean),
-                weeks(facts.chronic_weeks)
+                weeks(facts.chronic_weeks),
+                fixed(r, 2)
             ));
             match (policy.and_then(|p| p.zone(r)), threshold) {
                 (Some((_, _, words)), _) => {
@@ -245,9 +246,9 @@ impl std::fmt::Display for Change<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let Change(pct, up, down) = *self;
         if pct >= 0.0 {
-            write!(f, "{pct:.0}% {up}")
+            write!(f, "{}% {up}", fixed(pct, 0))
         } else {
-            write!(f, "{:.0}% {down}", -pct)
+            write!(f, "{}% {down}", fixed(-pct, 0))
         }
     }
 }

@@ -102,10 +102,184 @@ impl fmt::Display for Km {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.0;
         let places = if (x - x.round()).abs() < 0.05 { 0 } else { 1 };
+        fixed(x, places).fmt(f)
+    }
+}
+
+/// `x` to `places` decimals (at most 3), exactly as `format!("{x:.places$}")` writes it, width
+/// and alignment included.
+pub(crate) fn fixed(x: f64, places: u8) -> Fixed {
+    Fixed(x, places.min(3))
+}
+
+/// See [`fixed`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fixed(f64, u8);
+
+/// Powers of ten for [`Fixed`] and [`Rounded`].
+const TEN: [u64; 4] = [1, 10, 100, 1000];
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Fixed(x, places) = *self;
+        // The standard library's exact formatting of a float is slow (it falls back to big
+        // integers); integer digits give the same text whenever the scaled value is not within
+        // float error of a tie, which the standard library breaks by the exact binary value.
+        // Anything else (negative, huge, not finite, a near tie, a precision asked) is left to it.
+        let y = x * TEN[places as usize] as f64;
+        if x.is_sign_positive() && y < 1e9 && f.precision().is_none() {
+            // Below 10^9 a float's error is under 10^-6.
+            if ((y - y.floor()) - 0.5).abs() > 1e-6 {
+                return Digits::new(y.round() as u64, places, true).pad(f);
+            }
+        }
+        let places = places as usize;
         match f.width() {
-            // Padding needs the text first; tables are the only place that asks for it.
             Some(_) => f.pad(&format!("{x:.places$}")),
             None => write!(f, "{x:.places$}"),
+        }
+    }
+}
+
+/// `x` to two decimals at most, without trailing zeros: the text of
+/// `(x * 100.0).round() / 100.0` as `Display` writes it.
+pub(crate) fn rounded(x: f64) -> Rounded {
+    Rounded(x)
+}
+
+/// See [`rounded`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rounded(f64);
+
+impl fmt::Display for Rounded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let k = (self.0 * 100.0).round();
+        // Below 10^13 hundredths, the shortest text of k / 100 as a float is k / 100 in
+        // decimal: no shorter decimal lands on the same float.
+        if k.is_sign_positive() && k < 1e13 && f.precision().is_none() {
+            return Digits::new(k as u64, 2, false).pad(f);
+        }
+        fmt::Display::fmt(&(k / 100.0), f)
+    }
+}
+
+/// The decimal text of `k / 10^places`, on the stack.
+struct Digits {
+    buf: [u8; 24],
+    start: usize,
+}
+
+impl Digits {
+    /// `k / 10^places` with `places` decimals, or without trailing zeros unless `keep`.
+    fn new(k: u64, places: u8, keep: bool) -> Digits {
+        let mut d = Digits {
+            buf: [0; 24],
+            start: 24,
+        };
+        let (mut int, mut frac) = (k / TEN[places as usize], k % TEN[places as usize]);
+        let mut places = places;
+        if !keep {
+            while places > 0 && frac % 10 == 0 {
+                frac /= 10;
+                places -= 1;
+            }
+        }
+        for _ in 0..places {
+            d.push(b'0' + (frac % 10) as u8);
+            frac /= 10;
+        }
+        if places > 0 {
+            d.push(b'.');
+        }
+        loop {
+            d.push(b'0' + (int % 10) as u8);
+            int /= 10;
+            if int == 0 {
+                break;
+            }
+        }
+        d
+    }
+
+    fn push(&mut self, b: u8) {
+        self.start -= 1;
+        self.buf[self.start] = b;
+    }
+
+    fn pad(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only ASCII digits and a point were written.
+        f.pad(std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Values that stress the shortcut: ties in decimal, near ties in binary, zeros, huge.
+    const EDGES: [f64; 16] = [
+        0.0,
+        -0.0,
+        0.05,
+        0.25,
+        0.35,
+        1.005,
+        2.675,
+        6.95,
+        7.049,
+        0.125,
+        999_999_999.95,
+        1e9,
+        1e15,
+        -1.25,
+        f64::INFINITY,
+        f64::NAN,
+    ];
+
+    fn agrees(x: f64) {
+        for places in 0..=2u8 {
+            let p = places as usize;
+            assert_eq!(
+                fixed(x, places).to_string(),
+                format!("{x:.p$}"),
+                "{x} to {p}"
+            );
+            assert_eq!(
+                format!("{:>9}", fixed(x, places)),
+                format!("{x:>9.p$}"),
+                "{x}"
+            );
+        }
+        assert_eq!(
+            rounded(x).to_string(),
+            ((x * 100.0).round() / 100.0).to_string()
+        );
+        let places = if (x - x.round()).abs() < 0.05 { 0 } else { 1 };
+        assert_eq!(km(x).to_string(), format!("{x:.places$}"), "{x} km");
+    }
+
+    #[test]
+    fn numbers_read_as_the_standard_library_writes_them_at_the_edges() {
+        for x in EDGES {
+            agrees(x);
+        }
+        // Every tenth and hundredth up to 1000, where decimal ties sit.
+        for k in 0..100_000u32 {
+            agrees(f64::from(k) / 100.0);
+            agrees(f64::from(k) / 1000.0);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_read_as_the_standard_library_writes_them(x in -1e3..1e10f64) {
+            agrees(x);
+        }
+
+        #[test]
+        fn numbers_of_any_bits_read_the_same(bits in any::<u64>()) {
+            agrees(f64::from_bits(bits));
         }
     }
 }

@@ -107,5 +107,5 @@ pub(crate) fn describe(atom: Atom, f: &Facts) -> String {
 
 /// A number to two decimals at most, written where it is formatted.
 pub(crate) fn round(x: f64) -> impl std::fmt::Display {
-    (x * 100.0).round() / 100.0
+    crate::text::rounded(x)
 }
