@@ -8,10 +8,11 @@
 //! many times over cannot blow up.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use super::locate::IdIndex;
 use super::satisfy::Implied;
-use super::{Action, Condition, Fact, QuestionDef, RuleSetSource};
+use super::{Action, Cmp, Condition, Fact, QuestionDef, Rule, RuleSetSource};
 use crate::diagnostic::{
     Diagnostic, DiagnosticKind as K, Item, ItemKind, did_you_mean, unknown_hint,
 };
@@ -721,26 +722,92 @@ impl Validator<'_> {
 
     /// Warns of rules that repeat an earlier rule's condition and actions.
     fn duplicate_rules(&mut self, src: &RuleSetSource) {
-        let mut seen: HashMap<String, &str> = HashMap::new();
+        // Rules grouped by a hash of their condition and actions; only rules in one group
+        // are compared, so this stays linear in the number of rules.
+        let mut seen: HashMap<u64, Vec<&Rule>> = HashMap::new();
         let nth = occurrences(src.rules.iter().map(|r| r.id.as_str()));
         for (r, &nth) in src.rules.iter().zip(&nth) {
-            // Debug output is a faithful, comparable rendering of the tree (floats included).
-            let key = format!("{:?}{:?}", r.when, r.then);
-            match seen.get(key.as_str()) {
+            let mut h = std::hash::DefaultHasher::new();
+            hash_condition(&r.when, &mut h, 0);
+            hash_actions(&r.then, &mut h);
+            let group = seen.entry(h.finish()).or_default();
+            match group.iter().find(|x| x.when == r.when && x.then == r.then) {
                 Some(first) => {
                     let at = Some(At {
                         kind: ItemKind::Rule,
                         id: &r.id,
                         nth,
                     });
-                    self.push(K::DuplicateRule((*first).to_owned()), at, None, None);
+                    self.push(K::DuplicateRule(first.id.clone()), at, None, None);
                 }
-                None => {
-                    seen.insert(key, &r.id);
-                }
+                None => group.push(r),
             }
         }
     }
+}
+
+/// Hashes a condition so that equal conditions (`PartialEq`) hash alike: every node's kind
+/// and values, to a depth that tells rules apart (deeper parts only by their kind).
+fn hash_condition(c: &Condition, h: &mut impl Hasher, depth: usize) {
+    std::mem::discriminant(c).hash(h);
+    if depth > 8 {
+        return;
+    }
+    match c {
+        Condition::All(list) | Condition::Any(list) | Condition::AtLeast(_, list) => {
+            list.len().hash(h);
+            for x in list {
+                hash_condition(x, h, depth + 1);
+            }
+        }
+        Condition::Not(x) => hash_condition(x, h, depth + 1),
+        Condition::Is(id) => id.hash(h),
+        Condition::Has(x) => x.hash(h),
+        Condition::Location(x) => x.hash(h),
+        Condition::Onset(x) => x.hash(h),
+        Condition::Mechanism(x) => x.hash(h),
+        Condition::History(x) => x.hash(h),
+        Condition::Sex(x) => x.hash(h),
+        Condition::Surface(x) => x.hash(h),
+        Condition::Missing(x) => x.hash(h),
+        Condition::Age(cmp)
+        | Condition::DaysSinceOnset(cmp)
+        | Condition::PainScore(cmp)
+        | Condition::Bmi(cmp)
+        | Condition::WeeklyKm(cmp)
+        | Condition::WeeklyIncreasePct(cmp)
+        | Condition::Acwr(cmp)
+        | Condition::ShoeKm(cmp)
+        | Condition::LongestRunIncreasePct(cmp) => {
+            std::mem::discriminant(cmp).hash(h);
+            match *cmp {
+                Cmp::Above(x) | Cmp::AtLeast(x) | Cmp::Below(x) | Cmp::AtMost(x) => number(x, h),
+                Cmp::Between(a, b) => {
+                    number(a, h);
+                    number(b, h);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Hashes actions by kind and target; weights and texts are left to the comparison.
+fn hash_actions(then: &[Action], h: &mut impl Hasher) {
+    then.len().hash(h);
+    for a in then {
+        std::mem::discriminant(a).hash(h);
+        match a {
+            Action::Suggest(id, _) | Action::Factor(id) => id.hash(h),
+            Action::Escalate(level, _) => level.hash(h),
+            _ => {}
+        }
+    }
+}
+
+/// Hashes a number as `==` compares it: 0.0 and -0.0 alike.
+fn number(x: f64, h: &mut impl Hasher) {
+    (if x == 0.0 { 0.0f64 } else { x }).to_bits().hash(h);
 }
 
 /// `YYYY-MM-DD` with a month from 1 to 12 and a day from 1 to 31.
@@ -924,6 +991,39 @@ mod tests {
             .unwrap()
             + 1;
         assert_eq!(a.position, Some(crate::Position { line, column }));
+    }
+
+    #[test]
+    fn a_rule_repeating_another_is_found_and_a_near_copy_is_not() {
+        // Deep enough that the hash stops looking before the one difference.
+        let deep = |leaf: &str| format!("{}{leaf}{}", "Not(Not(".repeat(6), "))".repeat(6));
+        let rule = |id: &str, when: &str, then: &str| {
+            format!(r#"Rule(id: "{id}", when: {when}, then: [{then}], source: "S")"#)
+        };
+        let text = format!(
+            r#"RuleSet(name: "t", version: "1",
+            diagnoses: [Diagnosis(id: "d", name: "D", source: "S")],
+            rules: [{}])"#,
+            [
+                rule("a", "Age(Above(0.0))", r#"Suggest("d", 1.0)"#),
+                rule("b", "Age(Above(-0.0))", r#"Suggest("d", 1.0)"#),
+                rule("c", "Age(Above(0.0))", r#"Suggest("d", 2.0)"#),
+                rule("e", &deep("Has(Fever)"), r#"Escalate(Doctor, "x")"#),
+                rule("f", &deep("Has(Swelling)"), r#"Escalate(Doctor, "x")"#),
+                rule("g", &deep("Has(Fever)"), r#"Escalate(Doctor, "x")"#),
+            ]
+            .join(",")
+        );
+        let found: Vec<(String, String)> = crate::RuleSet::check(&text)
+            .unwrap()
+            .into_iter()
+            .filter_map(|d| match d.kind {
+                crate::DiagnosticKind::DuplicateRule(first) => Some((d.item?.id, first)),
+                _ => None,
+            })
+            .collect();
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(found, vec![pair("b", "a"), pair("g", "e")]);
     }
 
     #[test]
