@@ -39,21 +39,17 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
     // and every text is formatted in one buffer: a text costs one allocation, its own.
     let mut buf = String::new();
     let mut numbers: [Option<Text>; Num::COUNT] = Default::default();
-    let mut words = |w: &Words, buf: &mut String| match w {
-        Words::Fixed(t) => t.clone(),
-        Words::Number(n, suffix) => {
-            let value = numbers[*n as usize]
-                .get_or_insert_with(|| match facts.number(*n) {
-                    Some(x) => text(buf, format_args!("{} {}", n.label(), round(x))),
-                    None => Text::from(n.label()),
-                })
-                .clone();
-            if suffix.is_empty() {
-                value
-            } else {
-                text(buf, format_args!("{value}{suffix}"))
-            }
-        }
+    let mut values: [Option<Text>; Num::COUNT] = Default::default();
+    // A number's words with their suffix ("age 60 (at least 55)"), by fact key.
+    let mut worded: Vec<(u32, Text)> = Vec::new();
+    // The facts and evidence listed for the diagnosis at hand, by key (see `Leaf`): each is
+    // listed once, and no text is compared.
+    let (fact_keys, evidence_keys) = (c.leaf_keys.0 as usize, c.leaf_keys.1 as usize);
+    let split = fact_keys.div_ceil(64);
+    let mut listed = if r.ranked.is_empty() {
+        Vec::new()
+    } else {
+        vec![0u64; split + evidence_keys.div_ceil(64)]
     };
     let mut diagnoses = Vec::with_capacity(r.ranked.len());
     for &d in &r.ranked {
@@ -62,33 +58,58 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         let rules = || behind[from..to].iter().map(|&(_, ri)| ri);
         // Sized for every fact the rules could quote, so neither list grows.
         let most: usize = rules().map(|ri| c.rules[ri].evidence.len()).sum();
-        let mut facts_behind = Distinct::with_capacity(most);
+        let mut facts_behind: Vec<Text> = Vec::with_capacity(most);
         let mut evidence: Vec<Evidence> = Vec::with_capacity(most);
+        listed.fill(0);
+        let (listed_facts, listed_evidence) = listed.split_at_mut(split);
         for ri in rules() {
-            let rule = &c.rules[ri];
-            for ((atom, w), (field, value)) in rule.evidence_text.iter().zip(&rule.evidence) {
-                if atom.eval(facts) == Tri::True {
-                    facts_behind.push(words(w, &mut buf));
-                    let value = match (value, atom) {
-                        (Some(v), _) => v.clone(),
-                        (None, Atom::Number(n, _)) => match facts.number(*n) {
-                            Some(x) if x.is_finite() => {
-                                text(&mut buf, format_args!("{}", round(x)))
+            for leaf in &c.rules[ri].evidence {
+                if leaf.atom.eval(facts) != Tri::True {
+                    continue;
+                }
+                if first_time(listed_facts, leaf.fact_key) {
+                    facts_behind.push(match &leaf.words {
+                        Words::Fixed(t) => t.clone(),
+                        Words::Number(n, suffix) => {
+                            let value = numbers[*n as usize].get_or_insert_with(|| {
+                                match facts.number(*n) {
+                                    Some(x) => text(
+                                        &mut buf,
+                                        format_args!("{} {}", n.label(), round(x)),
+                                    ),
+                                    None => Text::from(n.label()),
+                                }
+                            });
+                            match worded.iter().find(|(k, _)| *k == leaf.fact_key) {
+                                _ if suffix.is_empty() => value.clone(),
+                                Some((_, t)) => t.clone(),
+                                None => {
+                                    let t = text(&mut buf, format_args!("{value}{suffix}"));
+                                    worded.push((leaf.fact_key, t.clone()));
+                                    t
+                                }
                             }
-                            Some(_) => Text::from("unbounded"),
-                            None => Text::from("not given"),
-                        },
+                        }
+                    });
+                }
+                if first_time(listed_evidence, leaf.evidence_key) {
+                    let value = match (&leaf.value, leaf.atom) {
+                        (Some(v), _) => v.clone(),
+                        (None, Atom::Number(n, _)) => values[n as usize]
+                            .get_or_insert_with(|| match facts.number(n) {
+                                Some(x) if x.is_finite() => {
+                                    text(&mut buf, format_args!("{}", round(x)))
+                                }
+                                Some(_) => Text::from("unbounded"),
+                                None => Text::from("not given"),
+                            })
+                            .clone(),
                         (None, _) => Text::from(""),
                     };
-                    if !evidence
-                        .iter()
-                        .any(|e| e.field == *field && e.value == value)
-                    {
-                        evidence.push(Evidence {
-                            field: field.clone(),
-                            value,
-                        });
-                    }
+                    evidence.push(Evidence {
+                        field: leaf.field.clone(),
+                        value,
+                    });
                 }
             }
         }
@@ -98,7 +119,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
             name: diag.name.clone(),
             weight: r.weight[d],
             rules: ids(&mut rules(), to - from),
-            facts: facts_behind.list,
+            facts: facts_behind,
             evidence,
             source: diag.source.clone(),
             codes: diag.codes.clone(),
@@ -225,38 +246,17 @@ fn text(buf: &mut String, args: std::fmt::Arguments<'_>) -> Text {
     Text::from(buf.as_str())
 }
 
-/// Texts in first-seen order, each once: a linear scan while the list is short, a hash set
-/// once it is not, so that a diagnosis backed by hundreds of rules stays linear.
-#[derive(Default)]
-struct Distinct {
-    list: Vec<Text>,
-    seen: std::collections::HashSet<Text>,
-}
-
-impl Distinct {
-    /// Above this many entries the hash set takes over from the scan.
-    const SCAN: usize = 16;
-
-    fn with_capacity(n: usize) -> Distinct {
-        Distinct {
-            list: Vec::with_capacity(n),
-            seen: std::collections::HashSet::new(),
+/// Marks `key` in `set`; true when it was not marked before.
+fn first_time(set: &mut [u64], key: u32) -> bool {
+    let (word, bit) = (key as usize / 64, 1u64 << (key % 64));
+    match set.get_mut(word) {
+        Some(w) if *w & bit == 0 => {
+            *w |= bit;
+            true
         }
-    }
-
-    fn push(&mut self, t: Text) {
-        if self.list.len() < Self::SCAN {
-            if !self.list.contains(&t) {
-                self.list.push(t);
-            }
-            return;
-        }
-        if self.seen.is_empty() {
-            self.seen.extend(self.list.iter().cloned());
-        }
-        if self.seen.insert(t.clone()) {
-            self.list.push(t);
-        }
+        Some(_) => false,
+        // Keys are below the counts the set was sized by; were one not, list it.
+        None => true,
     }
 }
 
@@ -265,12 +265,12 @@ pub(crate) fn rule_facts(c: &Compiled, facts: &Facts, rule: usize) -> Vec<Text> 
     let Some(r) = c.rules.get(rule) else {
         return Vec::new();
     };
-    r.evidence_text
+    r.evidence
         .iter()
-        .filter(|(atom, _)| atom.eval(facts) == Tri::True)
-        .map(|(atom, w)| match w {
+        .filter(|leaf| leaf.atom.eval(facts) == Tri::True)
+        .map(|leaf| match &leaf.words {
             Words::Fixed(t) => t.clone(),
-            Words::Number(..) => Text::from(describe(*atom, facts)),
+            Words::Number(..) => Text::from(describe(leaf.atom, facts)),
         })
         .collect()
 }

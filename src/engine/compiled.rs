@@ -39,13 +39,52 @@ pub(crate) struct Rule {
     /// `Missing` tests are not definite (an interview's).
     pub when: Node,
     pub then: Vec<Action>,
-    /// Leaves whose truth explains a firing, with their words when those are fixed.
-    pub evidence_text: Vec<(Atom, super::evidence::Words)>,
-    /// The same leaves as data: field, and value when fixed.
-    pub evidence: Vec<(Text, Option<Text>)>,
+    /// Leaves whose truth explains a firing.
+    pub evidence: Vec<Leaf>,
     /// The lower bounds its condition sets on numbers (`Above(10.0)` on the weekly increase):
     /// the thresholds a factor's figure quotes, so that the text names the rule's own.
     pub thresholds: Vec<(Num, f64)>,
+}
+
+/// A leaf whose truth explains a firing: in words, and as data (field, and value when fixed).
+/// Its keys are equal for two leaves exactly when their texts read the same, so that a report
+/// lists each fact once without comparing texts.
+#[derive(Debug, Clone)]
+pub(crate) struct Leaf {
+    pub atom: Atom,
+    pub words: super::evidence::Words,
+    pub field: Text,
+    pub value: Option<Text>,
+    /// Same words, same key: below [`Compiled::leaf_keys`]`.0`.
+    pub fact_key: u32,
+    /// Same field and value, same key: below [`Compiled::leaf_keys`]`.1`.
+    pub evidence_key: u32,
+}
+
+/// Gives every rule's leaves their keys (see [`Leaf`]) and returns how many of each there are.
+pub(crate) fn key_leaves(rules: &mut [Rule]) -> (u32, u32) {
+    use super::evidence::Words;
+    let mut facts: HashMap<String, u32> = HashMap::new();
+    let mut evidence: HashMap<String, u32> = HashMap::new();
+    let key = |map: &mut HashMap<String, u32>, text: String| {
+        let next = u32::try_from(map.len()).unwrap_or(u32::MAX);
+        *map.entry(text).or_insert(next)
+    };
+    for leaf in rules.iter_mut().flat_map(|r| r.evidence.iter_mut()) {
+        // A number's words and value are the runner's, the same for one number within a
+        // report: keyed by the number. `\0` keeps those keys apart from fixed texts.
+        leaf.fact_key = match &leaf.words {
+            Words::Fixed(t) => key(&mut facts, t.to_string()),
+            Words::Number(n, suffix) => key(&mut facts, format!("\0{}\0{suffix}", *n as usize)),
+        };
+        leaf.evidence_key = match (&leaf.value, leaf.atom) {
+            (Some(v), _) => key(&mut evidence, format!("{}\0{v}", leaf.field)),
+            (None, Atom::Number(..)) => key(&mut evidence, format!("{}\0\0", leaf.field)),
+            (None, _) => key(&mut evidence, format!("{}\0", leaf.field)),
+        };
+    }
+    let count = |map: &HashMap<String, u32>| u32::try_from(map.len()).unwrap_or(u32::MAX);
+    (count(&facts), count(&evidence))
 }
 
 /// What the hot loop reads of a rule: what its condition requires, and the rest of it.
@@ -122,6 +161,8 @@ pub(crate) struct Compiled {
     /// What each rule's condition requires and what is left to test, beside `rules` and
     /// densely packed: all the hot loop reads of a rule.
     pub gates: Vec<Gate>,
+    /// How many distinct fact and evidence keys the rules' leaves have (see [`Leaf`]).
+    pub leaf_keys: (u32, u32),
     /// The rules' conditions as the hot loop tests them, and the patterns', and the steps'.
     pub code: Code,
     /// Which rules evaluation need look at, given the facts.

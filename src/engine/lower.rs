@@ -117,13 +117,19 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 source: Text::from(r.source.as_str()),
                 when,
                 then,
-                evidence_text: evidence
-                    .iter()
-                    .map(|&a| (a, super::evidence::words(a)))
-                    .collect(),
                 evidence: evidence
                     .iter()
-                    .map(|&a| super::evidence::field_and_value(a))
+                    .map(|&atom| {
+                        let (field, value) = super::evidence::field_and_value(atom);
+                        compiled::Leaf {
+                            atom,
+                            words: super::evidence::words(atom),
+                            field,
+                            value,
+                            fact_key: 0,
+                            evidence_key: 0,
+                        }
+                    })
                     .collect(),
                 thresholds: {
                     let mut t = Vec::new();
@@ -135,7 +141,9 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         })
         .collect();
     rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let (rules, gates): (Vec<compiled::Rule>, Vec<compiled::Gate>) = rules.into_iter().unzip();
+    let (mut rules, gates): (Vec<compiled::Rule>, Vec<compiled::Gate>) =
+        rules.into_iter().unzip();
+    let leaf_keys = compiled::key_leaves(&mut rules);
     let index = RuleIndex::new(gates.iter().map(|g| g.needs));
     let shoe_factor = |a: &compiled::Action| match a {
         compiled::Action::Factor(f) => src
@@ -183,6 +191,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         patterns,
         rules,
         gates,
+        leaf_keys,
         index,
         diagnoses: src
             .diagnoses
