@@ -73,10 +73,9 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                         Words::Number(n, suffix) => {
                             let value = numbers[*n as usize].get_or_insert_with(|| {
                                 match facts.number(*n) {
-                                    Some(x) => text(
-                                        &mut buf,
-                                        format_args!("{} {}", n.label(), round(x)),
-                                    ),
+                                    Some(x) => {
+                                        text(&mut buf, format_args!("{} {}", n.label(), round(x)))
+                                    }
                                     None => Text::from(n.label()),
                                 }
                             });

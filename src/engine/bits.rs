@@ -60,6 +60,38 @@ impl Bits {
     }
 }
 
+/// A few indices as the words of a [`Bits`] they touch: added to a set a word at a time, not
+/// an index at a time (a step list of five in one word is one OR, not five).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Mask(Vec<(usize, u64)>);
+
+impl Mask {
+    /// The mask of `indices`, in any order.
+    pub(crate) fn of(indices: &[usize]) -> Mask {
+        let mut words: Vec<(usize, u64)> = Vec::new();
+        for &i in indices {
+            let (word, bit) = (i / 64, 1u64 << (i % 64));
+            match words.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, bits)) => *bits |= bit,
+                None => words.push((word, bit)),
+            }
+        }
+        Mask(words)
+    }
+}
+
+impl Bits {
+    /// Adds every index of `mask` (those out of range ignored).
+    #[inline]
+    pub(crate) fn add(&mut self, mask: &Mask) {
+        for &(word, bits) in &mask.0 {
+            if let Some(w) = self.0.get_mut(word) {
+                *w |= bits;
+            }
+        }
+    }
+}
+
 /// The set bits of a word, lowest first.
 fn ones(mut w: u64) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
@@ -88,5 +120,8 @@ mod tests {
         assert!(!a.contains(64) && a.contains(129));
         a.clear(10);
         assert_eq!(a.iter().count(), 0);
+        let mut b = Bits::new(200);
+        b.add(&super::Mask::of(&[130, 2, 65, 3, 700]));
+        assert_eq!(b.iter().collect::<Vec<_>>(), vec![2, 3, 65, 130]);
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::bits::Bits;
+use super::bits::{Bits, Mask};
 use super::flat::{Code, Program, Test};
 use super::index::{Needs, RuleIndex};
 use super::node::{Atom, Node};
@@ -17,7 +17,8 @@ use crate::vocab::{Level, Phase};
 #[derive(Debug, Clone)]
 pub(crate) enum Action {
     Suggest(usize, f64),
-    Recommend(Vec<usize>),
+    /// The steps, and the same as a mask for adding them to a set.
+    Recommend(Vec<usize>, Mask),
     Escalate(Level, Text),
     Factor(usize),
     /// An index into [`Compiled::withholds`].
@@ -100,7 +101,8 @@ pub(crate) struct Diagnosis {
     pub id: Text,
     pub name: Text,
     pub source: Text,
-    pub steps: Vec<usize>,
+    /// Its catalogue steps, as a mask for adding them to a set.
+    pub step_mask: Mask,
     /// Place in id order, to break ties in the differential.
     pub id_rank: u32,
     /// Its contraindications while among the top three: an index into

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::bits::Bits;
+use super::bits::{Bits, Mask};
 use super::compiled::{self, Compiled};
 use super::context::{self, Contexts};
 use super::flat::{Code, Test};
@@ -99,7 +99,11 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 .filter_map(|a| {
                     Some(match a {
                         Action::Suggest(id, w) => compiled::Action::Suggest(*diag_ix.get(id)?, *w),
-                        Action::Recommend(ids) => compiled::Action::Recommend(steps_of(ids)),
+                        Action::Recommend(ids) => {
+                            let steps: Vec<usize> = steps_of(ids);
+                            let mask = Mask::of(&steps);
+                            compiled::Action::Recommend(steps, mask)
+                        }
                         Action::Escalate(level, reason) => {
                             compiled::Action::Escalate(*level, Text::from(reason.as_str()))
                         }
@@ -141,8 +145,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         })
         .collect();
     rules.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let (mut rules, gates): (Vec<compiled::Rule>, Vec<compiled::Gate>) =
-        rules.into_iter().unzip();
+    let (mut rules, gates): (Vec<compiled::Rule>, Vec<compiled::Gate>) = rules.into_iter().unzip();
     let leaf_keys = compiled::key_leaves(&mut rules);
     let index = RuleIndex::new(gates.iter().map(|g| g.needs));
     let shoe_factor = |a: &compiled::Action| match a {
@@ -201,7 +204,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                 id: Text::from(d.id.as_str()),
                 name: Text::from(d.name.as_str()),
                 source: Text::from(d.source.as_str()),
-                steps: steps_of(&d.steps),
+                step_mask: Mask::of(&steps_of(&d.steps)),
                 id_rank,
                 withhold: d
                     .withhold

@@ -211,11 +211,7 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
                     }
                     r.weight[*d] += *w;
                 }
-                compiled::Action::Recommend(steps) => {
-                    for &s in steps {
-                        r.wanted.insert(s);
-                    }
-                }
+                compiled::Action::Recommend(_, mask) => r.wanted.add(mask),
                 compiled::Action::Escalate(level, _) => {
                     // Maximum, never assignment: no rule can lower what another raised.
                     r.level = r.level.max(*level);
@@ -237,9 +233,7 @@ pub(crate) fn run(c: &Compiled, facts: &Facts, r: &mut Run) {
     });
 
     for &d in r.ranked.iter().take(DIAGNOSES_WITH_STEPS) {
-        for &s in &c.diagnoses[d].steps {
-            r.wanted.insert(s);
-        }
+        r.wanted.add(&c.diagnoses[d].step_mask);
     }
     withhold(c, facts, context, r);
     // Training-load factors are beside the point when the runner must be seen today.

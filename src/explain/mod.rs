@@ -92,7 +92,7 @@ impl RuleSet {
                     compiled::Action::Factor(f) => {
                         factors.extend(c.factors.get(*f).map(|x| x.id.clone()))
                     }
-                    compiled::Action::Recommend(ids) => {
+                    compiled::Action::Recommend(ids, _) => {
                         steps.extend(
                             ids.iter()
                                 .filter_map(|s| c.steps.get(*s))
