@@ -1,90 +1,203 @@
 //! Text shared between a rule set and its reports, and the way numbers are written in them.
 
+use std::cell::Cell;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Text shared between a rule set and the reports it makes: cloning it copies a pointer, not
 /// the text. Reads as a `&str` (through `Deref`, [`Text::as_str`] and comparisons with
 /// `str`), and serializes as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct Text(Arc<str>);
+pub struct Text(Repr);
+
+impl Clone for Text {
+    #[inline]
+    fn clone(&self) -> Text {
+        Text(match &self.0 {
+            Repr::Static(s) => Repr::Static(s),
+            Repr::Shared(s) => Repr::Shared(Arc::clone(s)),
+        })
+    }
+}
+
+/// A text of the process-wide default rule set lives as long as the process (the set is held
+/// in a `static` and never dropped), so it is kept as `&'static str`: cloning and dropping it
+/// touches no shared count. Every other text shares one allocation through an `Arc`, whose
+/// count takes an atomic operation on each clone and each drop; a report clones about a
+/// hundred texts, and those operations measured about a fifth of assembling it.
+enum Repr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+thread_local! {
+    /// Set on this thread while the default rule set compiles (see [`for_the_process`]).
+    static FOR_THE_PROCESS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` (the one compilation of the default rule set, which is never dropped) with every
+/// text it makes on this thread kept for the life of the process instead of counted.
+pub(crate) fn for_the_process<T>(f: impl FnOnce() -> T) -> T {
+    /// Turns the mode off again however `f` ends.
+    struct Off;
+    impl Drop for Off {
+        fn drop(&mut self) {
+            FOR_THE_PROCESS.with(|m| m.set(false));
+        }
+    }
+    FOR_THE_PROCESS.with(|m| m.set(true));
+    let _off = Off;
+    f()
+}
 
 impl Text {
     /// The text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Shared(s) => s,
+        }
     }
 }
 
 impl std::ops::Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(Arc::from(s))
+        if FOR_THE_PROCESS.with(Cell::get) {
+            Text(Repr::Static(Box::leak(Box::from(s))))
+        } else {
+            Text(Repr::Shared(Arc::from(s)))
+        }
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Arc::from(s))
+        if FOR_THE_PROCESS.with(Cell::get) {
+            Text(Repr::Static(Box::leak(s.into_boxed_str())))
+        } else {
+            Text(Repr::Shared(Arc::from(s)))
+        }
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Text").field(&self.as_str()).finish()
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        // Texts of one rule set are most often compared with themselves.
+        let (a, b) = (self.as_str(), other.as_str());
+        std::ptr::eq(a, b) || a == b
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Text {
+    /// As `str` hashes, so that a map keyed by `Text` can be read with a `&str`.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        String::deserialize(deserializer).map(|s| Text(Repr::Shared(Arc::from(s))))
+    }
+}
+
+/// A string in the schemas, described as the type's documentation describes it.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Text".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Text shared between a rule set and the reports it makes: cloning it copies a pointer, not\nthe text. Reads as a `&str` (through `Deref`, [`Text::as_str`] and comparisons with\n`str`), and serializes as a plain string.",
+            "type": "string"
+        })
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Text> for String {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Text> for &str {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -236,6 +349,34 @@ mod tests {
         f64::INFINITY,
         f64::NAN,
     ];
+
+    #[test]
+    fn texts_kept_for_the_process_read_compare_and_hash_as_shared_ones() {
+        use std::collections::HashMap;
+        let kept = for_the_process(|| Text::from("pfp_stairs"));
+        assert!(matches!(kept.0, Repr::Static(_)));
+        // The mode ends with the compilation, even one that panics.
+        let shared = Text::from(String::from("pfp_stairs"));
+        assert!(matches!(shared.0, Repr::Shared(_)));
+        let caught = std::panic::catch_unwind(|| for_the_process(|| panic!("compile failed")));
+        assert!(caught.is_err());
+        assert!(matches!(Text::from("x").0, Repr::Shared(_)));
+
+        assert_eq!(kept, shared);
+        assert_eq!(kept.clone(), "pfp_stairs");
+        let (a, q) = (Text::from("a"), Text::from("q"));
+        assert!(a < kept && kept < q);
+        let map: HashMap<Text, u8> = [(kept, 1)].into();
+        assert_eq!(map.get("pfp_stairs"), Some(&1));
+        assert_eq!(map.get(&shared), Some(&1));
+        let json = serde_json::to_string(&shared).unwrap();
+        assert_eq!(json, "\"pfp_stairs\"");
+        assert_eq!(serde_json::from_str::<Text>(&json).unwrap(), shared);
+        assert_eq!(
+            format!("{shared:?} {shared}"),
+            "Text(\"pfp_stairs\") pfp_stairs"
+        );
+    }
 
     fn agrees(x: f64) {
         for places in 0..=2u8 {

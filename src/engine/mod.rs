@@ -329,7 +329,8 @@ impl Default for RuleSet {
                 // The embedded file is checked by the test suite; a failure here is a build
                 // defect of the crate, not something input can cause.
                 #[allow(clippy::expect_used)]
-                RuleSet::from_ron(DEFAULT_RULES).expect("the embedded default rule set is valid")
+                crate::text::for_the_process(|| RuleSet::from_ron(DEFAULT_RULES))
+                    .expect("the embedded default rule set is valid")
             })
             .clone()
     }

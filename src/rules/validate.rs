@@ -1014,11 +1014,11 @@ mod tests {
             ]
             .join(",")
         );
-        let found: Vec<(String, String)> = crate::RuleSet::check(&text)
-            .unwrap()
+        let src: RuleSetSource = parse_ron(&text, usize::MAX).unwrap();
+        let found: Vec<(String, String)> = validate(&src, Some(&text))
             .into_iter()
             .filter_map(|d| match d.kind {
-                crate::DiagnosticKind::DuplicateRule(first) => Some((d.item?.id, first)),
+                ValidationErrorKind::DuplicateRule(first) => Some((d.item?.id, first)),
                 _ => None,
             })
             .collect();
