@@ -350,6 +350,22 @@ pub struct Factor {
 }
 
 impl Report {
+    /// A report with nothing in it, only ever filled before anyone reads it: not public, so
+    /// that no program can show a report that no rule set has made.
+    pub(crate) fn empty() -> Report {
+        Report {
+            rule_set: Text::empty(),
+            diagnoses: Vec::new(),
+            escalation: Escalation::default(),
+            steps: Vec::new(),
+            factors: Vec::new(),
+            load: Load::default(),
+            plan: None,
+            no_plan: None,
+            fired: Vec::new(),
+        }
+    }
+
     /// The top diagnosis, if any rule suggested one.
     #[must_use]
     pub fn top(&self) -> Option<&Diagnosis> {

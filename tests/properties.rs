@@ -84,6 +84,23 @@ proptest! {
         }
     }
 
+    /// A report built in the memory of others is the report built afresh: nothing of the
+    /// earlier ones is left in it, whatever they held, and from whichever rule set.
+    #[test]
+    fn a_report_built_in_place_is_the_report_built_afresh(
+        list in prop::collection::vec(assessment(), 2..6),
+    ) {
+        let rules = RuleSet::default();
+        let other = RuleSet::from_ron(include_str!("fixtures/mini.ron")).unwrap();
+        let mut report = other.evaluate(&list[0]);
+        for a in &list {
+            rules.evaluate_in_place(a, &mut report);
+            prop_assert_eq!(&report, &rules.evaluate(a));
+        }
+        other.evaluate_in_place(&list[0], &mut report);
+        prop_assert_eq!(&report, &other.evaluate(&list[0]));
+    }
+
     #[test]
     fn reports_round_trip_through_json(a in assessment()) {
         let report = RuleSet::default().evaluate(&a);

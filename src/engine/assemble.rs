@@ -8,25 +8,67 @@ use super::node::Atom;
 use super::run::Run;
 use super::tri::Tri;
 use crate::facts::{Facts, Num};
-use crate::report::{Diagnosis, Escalation, Evidence, Reason, Report, Step};
+use crate::report::{Diagnosis, Evidence, Reason, Report, Step};
 use crate::text::Text;
 use crate::vocab::{Level, Phase};
 
+/// What assembling a report works in, kept between reports by [`RuleSet::evaluate`]'s
+/// thread so that a report allocates only what it holds.
+///
+/// [`RuleSet::evaluate`]: crate::RuleSet::evaluate
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// (diagnosis, rule) for every suggestion that fired.
+    behind: Vec<(usize, usize)>,
+    /// The fact and evidence keys listed for the diagnosis at hand.
+    listed: Vec<u64>,
+    /// Where texts are formatted.
+    buf: String,
+    /// A number's words with their suffix ("age 60 (at least 55)"), by fact key.
+    worded: Vec<(u32, Text)>,
+}
+
 /// The full report of a run. Text is shared with the compiled set, not copied.
 pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
-    let ids = |rules: &mut dyn Iterator<Item = usize>, hint: usize| {
-        let mut out: Vec<Text> = Vec::with_capacity(hint);
+    let mut out = Report::empty();
+    fill(c, facts, r, &mut Scratch::default(), &mut out);
+    out
+}
+
+/// Overwrites `out` with the report of a run, every field of it, keeping the memory of its
+/// lists (and of its diagnoses' lists) for the new ones.
+pub(crate) fn fill(c: &Compiled, facts: &Facts, r: &Run, scratch: &mut Scratch, out: &mut Report) {
+    let Scratch {
+        behind,
+        listed,
+        buf,
+        worded,
+    } = scratch;
+    // Every field, so that adding one to `Report` fails to compile here until it is filled.
+    let Report {
+        rule_set,
+        diagnoses,
+        escalation,
+        steps,
+        factors,
+        load,
+        plan,
+        no_plan,
+        fired,
+    } = out;
+    let ids = |rules: &mut dyn Iterator<Item = usize>, out: &mut Vec<Text>, most: usize| {
+        out.clear();
+        out.reserve(most);
         for ri in rules {
             // Fired rules come in id order: a repeat can only be the last one.
             if out.last() != Some(&c.rules[ri].id) {
                 out.push(c.rules[ri].id.clone());
             }
         }
-        out
     };
     // (diagnosis, rule) for every suggestion that fired, grouped by diagnosis; a stable sort
     // keeps each group's rules in id order.
-    let mut behind: Vec<(usize, usize)> = Vec::with_capacity(r.fired.len() * 2);
+    behind.clear();
     for &ri in &r.fired {
         for a in &c.rules[ri].then {
             if let compiled::Action::Suggest(d, _) = a {
@@ -37,29 +79,54 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
     behind.sort_by_key(|&(d, _)| d);
     // Each of the runner's numbers is written once per report, however many facts quote it,
     // and every text is formatted in one buffer: a text costs one allocation, its own.
-    let mut buf = String::new();
     let mut numbers: [Option<Text>; Num::COUNT] = Default::default();
     let mut values: [Option<Text>; Num::COUNT] = Default::default();
-    // A number's words with their suffix ("age 60 (at least 55)"), by fact key.
-    let mut worded: Vec<(u32, Text)> = Vec::new();
+    worded.clear();
     // The facts and evidence listed for the diagnosis at hand, by key (see `Leaf`): each is
     // listed once, and no text is compared.
     let (fact_keys, evidence_keys) = (c.leaf_keys.0 as usize, c.leaf_keys.1 as usize);
     let split = fact_keys.div_ceil(64);
-    let mut listed = if r.ranked.is_empty() {
-        Vec::new()
-    } else {
-        vec![0u64; split + evidence_keys.div_ceil(64)]
-    };
-    let mut diagnoses = Vec::with_capacity(r.ranked.len());
-    for &d in &r.ranked {
+    listed.clear();
+    listed.resize(split + evidence_keys.div_ceil(64), 0);
+    diagnoses.truncate(r.ranked.len());
+    diagnoses.reserve(r.ranked.len() - diagnoses.len());
+    for (i, &d) in r.ranked.iter().enumerate() {
         let from = behind.partition_point(|&(x, _)| x < d);
         let to = behind.partition_point(|&(x, _)| x <= d);
         let rules = || behind[from..to].iter().map(|&(_, ri)| ri);
-        // Sized for every fact the rules could quote, so neither list grows.
-        let most: usize = rules().map(|ri| c.rules[ri].evidence.len()).sum();
-        let mut facts_behind: Vec<Text> = Vec::with_capacity(most);
-        let mut evidence: Vec<Evidence> = Vec::with_capacity(most);
+        let diag = &c.diagnoses[d];
+        if i == diagnoses.len() {
+            // Sized for every fact the rules could quote, so neither list grows.
+            let most: usize = rules().map(|ri| c.rules[ri].evidence.len()).sum();
+            diagnoses.push(Diagnosis {
+                id: diag.id.clone(),
+                name: diag.name.clone(),
+                weight: 0.0,
+                rules: Vec::with_capacity(to - from),
+                facts: Vec::with_capacity(most),
+                evidence: Vec::with_capacity(most),
+                source: diag.source.clone(),
+                codes: diag.codes.clone(),
+            });
+        }
+        let Diagnosis {
+            id,
+            name,
+            weight,
+            rules: rules_behind,
+            facts: facts_behind,
+            evidence,
+            source,
+            codes,
+        } = &mut diagnoses[i];
+        id.clone_from(&diag.id);
+        name.clone_from(&diag.name);
+        *weight = r.weight[d];
+        ids(&mut rules(), rules_behind, to - from);
+        source.clone_from(&diag.source);
+        codes.clone_from(&diag.codes);
+        facts_behind.clear();
+        evidence.clear();
         listed.fill(0);
         let (listed_facts, listed_evidence) = listed.split_at_mut(split);
         for ri in rules() {
@@ -74,7 +141,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                             let value = numbers[*n as usize].get_or_insert_with(|| {
                                 match facts.number(*n) {
                                     Some(x) => {
-                                        text(&mut buf, format_args!("{} {}", n.label(), round(x)))
+                                        text(buf, format_args!("{} {}", n.label(), round(x)))
                                     }
                                     None => Text::from(n.label()),
                                 }
@@ -83,7 +150,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                                 _ if suffix.is_empty() => value.clone(),
                                 Some((_, t)) => t.clone(),
                                 None => {
-                                    let t = text(&mut buf, format_args!("{value}{suffix}"));
+                                    let t = text(buf, format_args!("{value}{suffix}"));
                                     worded.push((leaf.fact_key, t.clone()));
                                     t
                                 }
@@ -96,9 +163,7 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                         (Some(v), _) => v.clone(),
                         (None, Atom::Number(n, _)) => values[n as usize]
                             .get_or_insert_with(|| match facts.number(n) {
-                                Some(x) if x.is_finite() => {
-                                    text(&mut buf, format_args!("{}", round(x)))
-                                }
+                                Some(x) if x.is_finite() => text(buf, format_args!("{}", round(x))),
                                 Some(_) => Text::from("unbounded"),
                                 None => Text::from("not given"),
                             })
@@ -112,21 +177,11 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                 }
             }
         }
-        let diag = &c.diagnoses[d];
-        diagnoses.push(Diagnosis {
-            id: diag.id.clone(),
-            name: diag.name.clone(),
-            weight: r.weight[d],
-            rules: ids(&mut rules(), to - from),
-            facts: facts_behind,
-            evidence,
-            source: diag.source.clone(),
-            codes: diag.codes.clone(),
-        });
     }
 
     let serious = r.level >= Level::Doctor;
-    let mut steps = Vec::with_capacity(r.steps.len() + usize::from(serious));
+    steps.clear();
+    steps.reserve(r.steps.len() + usize::from(serious));
     if serious {
         steps.push(Step {
             id: c.escalation_id.clone(),
@@ -145,48 +200,54 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         }
     }));
 
-    let factors = c
-        .factors
-        .iter()
-        .enumerate()
-        .filter(|&(f, _)| r.factors.contains(f))
-        .map(|(f, cf)| {
-            // The rules that found the factor, in id order.
-            let mut by = r.fired.iter().copied().filter(|&ri| {
-                c.rules[ri]
-                    .then
-                    .iter()
-                    .any(|a| matches!(a, compiled::Action::Factor(x) if *x == f))
-            });
-            // The figure quotes the threshold of the first of them that sets one.
-            let threshold = cf.figure.and_then(|m| {
-                let n = crate::figures::num(m);
-                by.clone().find_map(|ri| {
+    factors.clear();
+    factors.reserve(r.factors.iter().count());
+    factors.extend(
+        c.factors
+            .iter()
+            .enumerate()
+            .filter(|&(f, _)| r.factors.contains(f))
+            .map(|(f, cf)| {
+                // The rules that found the factor, in id order.
+                let mut by = r.fired.iter().copied().filter(|&ri| {
                     c.rules[ri]
-                        .thresholds
+                        .then
                         .iter()
-                        .find(|(x, _)| *x == n)
-                        .map(|t| t.1)
-                })
-            });
-            let figure = cf
-                .figure
-                .and_then(|m| crate::figures::figure(facts, m, threshold, c.training.as_ref()));
-            crate::report::Factor {
-                id: cf.id.clone(),
-                text: cf.text.clone(),
-                advice: cf.advice.clone(),
-                figure,
-                threshold,
-                rules: ids(&mut by, 2),
-            }
-        })
-        .collect();
+                        .any(|a| matches!(a, compiled::Action::Factor(x) if *x == f))
+                });
+                // The figure quotes the threshold of the first of them that sets one.
+                let threshold = cf.figure.and_then(|m| {
+                    let n = crate::figures::num(m);
+                    by.clone().find_map(|ri| {
+                        c.rules[ri]
+                            .thresholds
+                            .iter()
+                            .find(|(x, _)| *x == n)
+                            .map(|t| t.1)
+                    })
+                });
+                let figure = cf
+                    .figure
+                    .and_then(|m| crate::figures::figure(facts, m, threshold, c.training.as_ref()));
+                let mut rules = Vec::new();
+                ids(&mut by, &mut rules, 2);
+                crate::report::Factor {
+                    id: cf.id.clone(),
+                    text: cf.text.clone(),
+                    advice: cf.advice.clone(),
+                    figure,
+                    threshold,
+                    rules,
+                }
+            }),
+    );
 
-    let reasons = r
+    escalation.level = r.level;
+    escalation.reasons.clear();
+    escalation.reasons.reserve(r.reasons.len());
+    escalation
         .reasons
-        .iter()
-        .filter_map(|&(level, ri, ai)| {
+        .extend(r.reasons.iter().filter_map(|&(level, ri, ai)| {
             let rule = &c.rules[ri];
             match rule.then.get(ai) {
                 Some(compiled::Action::Escalate(_, text)) => Some(Reason {
@@ -197,10 +258,9 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
                 }),
                 _ => None,
             }
-        })
-        .collect();
+        }));
 
-    let (plan, no_plan) = match c.training.as_ref().and_then(|t| t.plan.as_ref()) {
+    let (new_plan, new_no_plan) = match c.training.as_ref().and_then(|t| t.plan.as_ref()) {
         None => (None, None),
         Some(p) => {
             let mut steps = r.steps.iter().map(|&s| (c.steps[s].kind, &c.steps[s].id));
@@ -221,20 +281,11 @@ pub(crate) fn report(c: &Compiled, facts: &Facts, r: &Run) -> Report {
         }
     };
 
-    Report {
-        rule_set: c.label.clone(),
-        diagnoses,
-        escalation: Escalation {
-            level: r.level,
-            reasons,
-        },
-        steps,
-        factors,
-        load: crate::figures::figures(facts, c.training.as_ref(), c.shoe_limit),
-        plan,
-        no_plan,
-        fired: ids(&mut r.fired.iter().copied(), r.fired.len()),
-    }
+    *plan = new_plan;
+    *no_plan = new_no_plan;
+    rule_set.clone_from(&c.label);
+    *load = crate::figures::figures(facts, c.training.as_ref(), c.shoe_limit);
+    ids(&mut r.fired.iter().copied(), fired, r.fired.len());
 }
 
 /// A text formatted in `buf`, which keeps its memory for the next one.

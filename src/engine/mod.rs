@@ -34,7 +34,7 @@ use crate::text::Text;
 thread_local! {
     /// Each thread's working memory for [`RuleSet::evaluate`], reused so that a report pays
     /// only for itself. It grows to the largest rule set the thread evaluates.
-    static RUN: std::cell::RefCell<run::Run> = std::cell::RefCell::new(run::Run::default());
+    static RUN: std::cell::RefCell<(run::Run, assemble::Scratch)> = std::cell::RefCell::default();
 }
 
 /// The default rule set's text, `rules/runner_knee.ron`, compiled into the crate.
@@ -268,23 +268,33 @@ impl RuleSet {
     /// leaves that memory with the caller instead, and allocates nothing.
     #[must_use]
     pub fn evaluate(&self, assessment: &Assessment) -> Report {
+        let mut report = Report::empty();
+        self.evaluate_in_place(assessment, &mut report);
+        report
+    }
+
+    /// Evaluates the rules on the assessment into `report`, overwriting all of it: the report
+    /// [`RuleSet::evaluate`] returns, built in the memory of the one before. Once its lists
+    /// have grown to what the assessments need, only the texts written with the runner's
+    /// numbers, the factors and a plan allocate; for a program that makes a report per log
+    /// entry and shows or sends it before the next.
+    ///
+    /// ```
+    /// use patella::{Assessment, RuleSet};
+    /// let rules = RuleSet::default();
+    /// let first = Assessment::from_ron("(onset: Chronic, present: [PainOnStairs])")?;
+    /// let mut report = rules.evaluate(&first);
+    /// let second = Assessment::from_ron("(onset: Acute, present: [Fever, HotRedKnee])")?;
+    /// rules.evaluate_in_place(&second, &mut report);
+    /// assert_eq!(report, rules.evaluate(&second));
+    /// # Ok::<(), patella::AssessmentError>(())
+    /// ```
+    pub fn evaluate_in_place(&self, assessment: &Assessment, report: &mut Report) {
         let facts = Facts::from_assessment(assessment);
         let c = &self.inner.compiled;
-        let fresh = || {
-            let mut run = run::Run::default();
-            run::run(c, &facts, &mut run);
-            assemble::report(c, &facts, &run)
-        };
-        // The thread's working memory, kept between calls; a fresh one should the thread's
-        // be unavailable (while the thread shuts down).
-        RUN.try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut run) => {
-                run::run(c, &facts, &mut run);
-                assemble::report(c, &facts, &run)
-            }
-            Err(_) => fresh(),
-        })
-        .unwrap_or_else(|_| fresh())
+        with_run(c, &facts, &mut |run, scratch| {
+            assemble::fill(c, &facts, run, scratch, report);
+        });
     }
 
     /// Evaluates into an [`Outcome`] kept by the caller: the level, the ranked differential
@@ -333,6 +343,32 @@ impl Default for RuleSet {
                     .expect("the embedded default rule set is valid")
             })
             .clone()
+    }
+}
+
+/// Runs the compiled set on `facts` in the thread's working memory, kept between calls (a
+/// fresh one should the thread's be unavailable, while the thread shuts down), and hands the
+/// run to `f`, once.
+fn with_run(
+    c: &compiled::Compiled,
+    facts: &Facts,
+    f: &mut dyn FnMut(&run::Run, &mut assemble::Scratch),
+) {
+    let warm = RUN
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut memory) => {
+                let (run, scratch) = &mut *memory;
+                run::run(c, facts, run);
+                f(run, scratch);
+                true
+            }
+            Err(_) => false,
+        })
+        .unwrap_or(false);
+    if !warm {
+        let mut run = run::Run::default();
+        run::run(c, facts, &mut run);
+        f(&run, &mut assemble::Scratch::default());
     }
 }
 
