@@ -60,6 +60,25 @@ fn evaluate(c: &mut Criterion) {
             }
         })
     });
+    // The report built in the memory of the one before.
+    let mut report = rules.evaluate(&all[0]);
+    g.bench_function("report in place", |b| {
+        b.iter(|| {
+            for a in &all {
+                rules.evaluate_in_place(black_box(a), &mut report);
+                black_box(&report);
+            }
+        })
+    });
+    // The same texts kept by `Arc` (a set loaded from text, not the process-wide default).
+    let loaded = RuleSet::from_ron(DEFAULT_RULES).expect("the default set loads");
+    g.bench_function("report, set loaded from text", |b| {
+        b.iter(|| {
+            for a in &all {
+                black_box(loaded.evaluate(black_box(a)));
+            }
+        })
+    });
     let mut outcome = Outcome::new();
     g.bench_function("into reused outcome", |b| {
         b.iter(|| {
