@@ -66,15 +66,17 @@ pub(crate) fn field_and_value(atom: Atom) -> (Text, Option<Text>) {
 }
 
 /// A leaf's words, written once at compile time as far as they do not depend on the runner.
-pub(crate) fn words(atom: Atom) -> Words {
+/// `nothing` is the facts of an empty assessment: no atom but a number reads them.
+pub(crate) fn words(atom: Atom, nothing: &Facts) -> Words {
     match atom {
         Atom::Number(n, cmp) => Words::Number(n, Text::from(format!(" ({cmp})"))),
-        // Facts are not read for any other atom.
-        _ => {
-            let empty = Facts::from_assessment(&Assessment::new(Onset::Chronic));
-            Words::Fixed(Text::from(describe(atom, &empty)))
-        }
+        _ => Words::Fixed(Text::from(describe(atom, nothing))),
     }
+}
+
+/// The facts of an empty assessment, for [`words`].
+pub(crate) fn nothing() -> Facts {
+    Facts::from_assessment(&Assessment::new(Onset::Chronic))
 }
 
 /// A true leaf in words, with the runner's number where there is one.

@@ -79,6 +79,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
         all.len() - 1
     };
 
+    let nothing = super::evidence::nothing();
     let mut rules: Vec<(compiled::Rule, compiled::Gate)> = src
         .rules
         .iter()
@@ -127,7 +128,7 @@ pub(crate) fn compile(src: &RuleSetSource) -> Compiled {
                         let (field, value) = super::evidence::field_and_value(atom);
                         compiled::Leaf {
                             atom,
-                            words: super::evidence::words(atom),
+                            words: super::evidence::words(atom, &nothing),
                             field,
                             value,
                             fact_key: 0,
