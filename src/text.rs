@@ -43,15 +43,14 @@ thread_local! {
 /// Runs `f` (the one compilation of the default rule set, which is never dropped) with every
 /// text it makes on this thread kept for the life of the process instead of counted.
 pub(crate) fn for_the_process<T>(f: impl FnOnce() -> T) -> T {
-    /// Turns the mode off again however `f` ends.
-    struct Off;
-    impl Drop for Off {
+    /// Puts the mode back as it was however `f` ends.
+    struct Restore(bool);
+    impl Drop for Restore {
         fn drop(&mut self) {
-            FOR_THE_PROCESS.with(|m| m.set(false));
+            FOR_THE_PROCESS.with(|m| m.set(self.0));
         }
     }
-    FOR_THE_PROCESS.with(|m| m.set(true));
-    let _off = Off;
+    let _restore = Restore(FOR_THE_PROCESS.with(|m| m.replace(true)));
     f()
 }
 
@@ -228,8 +227,9 @@ impl fmt::Display for Km {
     }
 }
 
-/// `x` to `places` decimals (at most 3), exactly as `format!("{x:.places$}")` writes it, width
-/// and alignment included.
+/// `x` to `places` decimals (at most 3), exactly as `format!("{x:.places$}")` writes it, with
+/// a width, fill, alignment, `+` or `0` flag applied as to any number; `places` is its
+/// precision, so a precision in the format string is not read.
 pub(crate) fn fixed(x: f64, places: u8) -> Fixed {
     Fixed(x, places.min(3))
 }
@@ -247,24 +247,33 @@ impl fmt::Display for Fixed {
         // The standard library's exact formatting of a float is slow (it falls back to big
         // integers); integer digits give the same text whenever the scaled value is not within
         // float error of a tie, which the standard library breaks by the exact binary value.
-        // Anything else (negative, huge, not finite, a near tie, a precision asked) is left to it.
+        // Anything else (negative, huge, not finite, a near tie) is left to it.
         let y = x * TEN[places as usize] as f64;
-        if x.is_sign_positive() && y < 1e9 && f.precision().is_none() {
-            // Below 10^9 a float's error is under 10^-6.
-            if ((y - y.floor()) - 0.5).abs() > 1e-6 {
-                return Digits::new(y.round() as u64, places, true).pad(f);
-            }
+        // Below 10^9 a float's error is under 10^-6.
+        if x.is_sign_positive() && y < 1e9 && ((y - y.floor()) - 0.5).abs() > 1e-6 {
+            return Digits::new(y.round() as u64, places, true).pad(f);
         }
         let places = places as usize;
-        match f.width() {
-            Some(_) => f.pad(&format!("{x:.places$}")),
-            None => write!(f, "{x:.places$}"),
-        }
+        number(f, x, &format!("{x:.places$}"))
+    }
+}
+
+/// Writes the standard library's text of `x` with the formatter's width, fill, alignment and
+/// sign flags applied as they are to a number.
+fn number(f: &mut fmt::Formatter<'_>, x: f64, text: &str) -> fmt::Result {
+    if x.is_nan() {
+        // No sign, ever.
+        return fmt::Display::fmt(&x, f);
+    }
+    match text.strip_prefix('-') {
+        Some(digits) => f.pad_integral(false, "", digits),
+        None => f.pad_integral(true, "", text),
     }
 }
 
 /// `x` to two decimals at most, without trailing zeros: the text of
-/// `(x * 100.0).round() / 100.0` as `Display` writes it.
+/// `(x * 100.0).round() / 100.0` as `Display` writes it, flags and width included (a precision
+/// in the format string is not read).
 pub(crate) fn rounded(x: f64) -> Rounded {
     Rounded(x)
 }
@@ -278,10 +287,11 @@ impl fmt::Display for Rounded {
         let k = (self.0 * 100.0).round();
         // Below 10^13 hundredths, the shortest text of k / 100 as a float is k / 100 in
         // decimal: no shorter decimal lands on the same float.
-        if k.is_sign_positive() && k < 1e13 && f.precision().is_none() {
+        if k.is_sign_positive() && k < 1e13 {
             return Digits::new(k as u64, 2, false).pad(f);
         }
-        fmt::Display::fmt(&(k / 100.0), f)
+        let v = k / 100.0;
+        number(f, v, &v.to_string())
     }
 }
 
@@ -328,9 +338,14 @@ impl Digits {
         self.buf[self.start] = b;
     }
 
+    /// Writes the digits padded as a number is (right-aligned unless asked otherwise).
     fn pad(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Only ASCII digits and a point were written.
-        f.pad(std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default())
+        f.pad_integral(
+            true,
+            "",
+            std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default(),
+        )
     }
 }
 
@@ -370,6 +385,13 @@ mod tests {
         let caught = std::panic::catch_unwind(|| for_the_process(|| panic!("compile failed")));
         assert!(caught.is_err());
         assert!(matches!(Text::from("x").0, Repr::Shared(_)));
+        // A nested call leaves the mode as it found it.
+        let inner = for_the_process(|| {
+            for_the_process(|| ());
+            Text::from("y")
+        });
+        assert!(matches!(inner.0, Repr::Static(_)));
+        assert!(matches!(Text::from("z").0, Repr::Shared(_)));
 
         assert_eq!(kept, shared);
         assert_eq!(kept.clone(), "pfp_stairs");

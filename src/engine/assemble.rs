@@ -8,7 +8,7 @@ use super::node::Atom;
 use super::run::Run;
 use super::tri::Tri;
 use crate::facts::{Facts, Num};
-use crate::report::{Diagnosis, Evidence, Reason, Report, Step};
+use crate::report::{Diagnosis, Escalation, Evidence, Reason, Report, Step};
 use crate::text::Text;
 use crate::vocab::{Level, Phase};
 
@@ -242,23 +242,26 @@ pub(crate) fn fill(c: &Compiled, facts: &Facts, r: &Run, scratch: &mut Scratch, 
             }),
     );
 
-    escalation.level = r.level;
-    escalation.reasons.clear();
-    escalation.reasons.reserve(r.reasons.len());
-    escalation
-        .reasons
-        .extend(r.reasons.iter().filter_map(|&(level, ri, ai)| {
-            let rule = &c.rules[ri];
-            match rule.then.get(ai) {
-                Some(compiled::Action::Escalate(_, text)) => Some(Reason {
-                    rule: rule.id.clone(),
-                    level,
-                    text: text.clone(),
-                    source: rule.source.clone(),
-                }),
-                _ => None,
-            }
-        }));
+    // Every field, as for the report.
+    let Escalation {
+        level: report_level,
+        reasons,
+    } = escalation;
+    *report_level = r.level;
+    reasons.clear();
+    reasons.reserve(r.reasons.len());
+    reasons.extend(r.reasons.iter().filter_map(|&(level, ri, ai)| {
+        let rule = &c.rules[ri];
+        match rule.then.get(ai) {
+            Some(compiled::Action::Escalate(_, text)) => Some(Reason {
+                rule: rule.id.clone(),
+                level,
+                text: text.clone(),
+                source: rule.source.clone(),
+            }),
+            _ => None,
+        }
+    }));
 
     let (new_plan, new_no_plan) = match c.training.as_ref().and_then(|t| t.plan.as_ref()) {
         None => (None, None),

@@ -722,8 +722,8 @@ impl Validator<'_> {
 
     /// Warns of rules that repeat an earlier rule's condition and actions.
     fn duplicate_rules(&mut self, src: &RuleSetSource) {
-        // Rules grouped by a hash of their condition and actions; only rules in one group
-        // are compared, so this stays linear in the number of rules.
+        // Rules grouped by a hash of everything `==` compares; only rules in one group are
+        // compared, and only equal rules share a group in practice, so this stays linear.
         let mut seen: HashMap<u64, Vec<&Rule>> = HashMap::new();
         let nth = occurrences(src.rules.iter().map(|r| r.id.as_str()));
         for (r, &nth) in src.rules.iter().zip(&nth) {
@@ -746,11 +746,12 @@ impl Validator<'_> {
     }
 }
 
-/// Hashes a condition so that equal conditions (`PartialEq`) hash alike: every node's kind
-/// and values, to a depth that tells rules apart (deeper parts only by their kind).
+/// Hashes a condition as `==` compares it (-0.0 as 0.0): every node's kind and values, so
+/// that only equal conditions share a hash in practice, to the depth a rule file can nest
+/// (deeper parts, possible only in a set built in code, by their kind alone).
 fn hash_condition(c: &Condition, h: &mut impl Hasher, depth: usize) {
     std::mem::discriminant(c).hash(h);
-    if depth > 8 {
+    if depth > crate::limits::MAX_NESTING {
         return;
     }
     match c {
@@ -792,15 +793,31 @@ fn hash_condition(c: &Condition, h: &mut impl Hasher, depth: usize) {
     }
 }
 
-/// Hashes actions by kind and target; weights and texts are left to the comparison.
+/// Hashes actions as `==` compares them: kinds, targets, weights, texts and lists.
 fn hash_actions(then: &[Action], h: &mut impl Hasher) {
     then.len().hash(h);
     for a in then {
         std::mem::discriminant(a).hash(h);
         match a {
-            Action::Suggest(id, _) | Action::Factor(id) => id.hash(h),
-            Action::Escalate(level, _) => level.hash(h),
-            _ => {}
+            Action::Suggest(id, weight) => {
+                id.hash(h);
+                number(*weight, h);
+            }
+            Action::Recommend(steps) => steps.hash(h),
+            Action::Escalate(level, reason) => {
+                level.hash(h);
+                reason.hash(h);
+            }
+            Action::Factor(id) => id.hash(h),
+            Action::Withhold {
+                steps,
+                tags,
+                reason,
+            } => {
+                steps.hash(h);
+                tags.hash(h);
+                reason.hash(h);
+            }
         }
     }
 }
