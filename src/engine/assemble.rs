@@ -98,15 +98,16 @@ pub(crate) fn fill(c: &Compiled, facts: &Facts, r: &Run, scratch: &mut Scratch, 
         if i == diagnoses.len() {
             // Sized for every fact the rules could quote, so neither list grows.
             let most: usize = rules().map(|ri| c.rules[ri].evidence.len()).sum();
+            // Texts filled below, with every reused entry's.
             diagnoses.push(Diagnosis {
-                id: diag.id.clone(),
-                name: diag.name.clone(),
+                id: Text::empty(),
+                name: Text::empty(),
                 weight: 0.0,
                 rules: Vec::with_capacity(to - from),
                 facts: Vec::with_capacity(most),
                 evidence: Vec::with_capacity(most),
-                source: diag.source.clone(),
-                codes: diag.codes.clone(),
+                source: Text::empty(),
+                codes: Default::default(),
             });
         }
         let Diagnosis {

@@ -756,6 +756,9 @@ fn hash_condition(c: &Condition, h: &mut impl Hasher, depth: usize) {
     }
     match c {
         Condition::All(list) | Condition::Any(list) | Condition::AtLeast(_, list) => {
+            if let Condition::AtLeast(k, _) = c {
+                k.hash(h);
+            }
             list.len().hash(h);
             for x in list {
                 hash_condition(x, h, depth + 1);
@@ -771,25 +774,21 @@ fn hash_condition(c: &Condition, h: &mut impl Hasher, depth: usize) {
         Condition::Sex(x) => x.hash(h),
         Condition::Surface(x) => x.hash(h),
         Condition::Missing(x) => x.hash(h),
-        Condition::Age(cmp)
-        | Condition::DaysSinceOnset(cmp)
-        | Condition::PainScore(cmp)
-        | Condition::Bmi(cmp)
-        | Condition::WeeklyKm(cmp)
-        | Condition::WeeklyIncreasePct(cmp)
-        | Condition::Acwr(cmp)
-        | Condition::ShoeKm(cmp)
-        | Condition::LongestRunIncreasePct(cmp) => {
-            std::mem::discriminant(cmp).hash(h);
-            match *cmp {
-                Cmp::Above(x) | Cmp::AtLeast(x) | Cmp::Below(x) | Cmp::AtMost(x) => number(x, h),
-                Cmp::Between(a, b) => {
-                    number(a, h);
-                    number(b, h);
+        // The comparisons: which number is in the kind, hashed above.
+        _ => {
+            if let Some((_, cmp)) = c.number() {
+                std::mem::discriminant(&cmp).hash(h);
+                match cmp {
+                    Cmp::Above(x) | Cmp::AtLeast(x) | Cmp::Below(x) | Cmp::AtMost(x) => {
+                        number(x, h);
+                    }
+                    Cmp::Between(a, b) => {
+                        number(a, h);
+                        number(b, h);
+                    }
                 }
             }
         }
-        _ => {}
     }
 }
 
